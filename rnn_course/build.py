@@ -94,12 +94,30 @@ def solution_notebook(lesson):
     return _notebook([_new_cell(e, e.cell.source, student=False) for e in lesson.cells])
 
 
+def _merge_streams(outputs):
+    """Join consecutive stream outputs of the same name: how the kernel splits one cell's
+    prints into chunks depends on timing (it flushes every 0.2 s), the text does not."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def _normalize_outputs(notebook):
-    """Drop what varies from run to run: timings, widget model ids, kernel version details."""
+    """Drop what varies from run to run: timings, widget model ids, kernel version details,
+    and the chunking of printed text."""
     notebook.metadata = copy.deepcopy(NOTEBOOK_METADATA)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
-        for output in cell.get("outputs", []):
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = _merge_streams(cell.outputs)
+        for output in cell.outputs:
             output.get("data", {}).pop(WIDGET_MIME, None)
     return notebook
 

@@ -22,8 +22,9 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
         "build", help="rebuild notebooks/, solutions/*.ipynb and rnn_utils/reference.py")
-    build.add_argument("--check", action="store_true",
-                       help="write nothing; exit 1 if any generated file differs from a fresh build")
+    build.add_argument(
+        "--check", action="store_true",
+        help="write nothing; exit 1 if any generated file differs from a fresh build")
     build.add_argument("--root", help="course checkout (default: found from the current folder)")
     build.add_argument("lessons", nargs="*", help="lesson names to execute (default: all)")
     args = parser.parse_args(argv)

@@ -48,7 +48,8 @@ def _function_name(source, where):
         raise LessonError(f"{where}: graded cell does not parse: {error}") from error
     functions = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)]
     if len(functions) != 1:
-        raise LessonError(f"{where}: a graded cell must define exactly one function, found {functions}")
+        raise LessonError(
+            f"{where}: a graded cell must define exactly one function, found {functions}")
     return functions[0]
 
 
@@ -87,7 +88,8 @@ def read_lesson(path):
                 )
             if not isinstance(points, int) or points < 1:
                 raise LessonError(f"{where}: points must be a positive integer, got {points!r}")
-            cells.append(Cell(cell, "check", f"check_{pending.grade_id}", f"check_{pending.grade_id}", points))
+            check_id = f"check_{pending.grade_id}"
+            cells.append(Cell(cell, "check", check_id, check_id, points))
             pending = None
         elif is_code and BEGIN in cell.source:
             _check_markers(cell.source, where)

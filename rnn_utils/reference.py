@@ -30,13 +30,15 @@ def rnn_cell_forward(xt, a_prev, parameters):
     yt_pred -- prediction (softmax probabilities) at time step t, shape (n_y, m)
     cache -- tuple (a_next, a_prev, xt, parameters), what the backward pass needs
     """
+    # The parameters, with their shapes.
     Wax = parameters["Wax"]  # (n_a, n_x)
     Waa = parameters["Waa"]  # (n_a, n_a)
     Wya = parameters["Wya"]  # (n_y, n_a)
     ba = parameters["ba"]  # (n_a, 1)
     by = parameters["by"]  # (n_y, 1)
-    # ba is (n_a, 1): broadcasting adds it to each of the m columns.
+    # (n_a, n_x) @ (n_x, m) + (n_a, n_a) @ (n_a, m) + (n_a, 1); ba broadcasts over the m columns.
     a_next = np.tanh(Wax @ xt + Waa @ a_prev + ba)  # (n_a, m)
+    # (n_y, n_a) @ (n_a, m) + (n_y, 1), then a softmax down each column.
     yt_pred = softmax(Wya @ a_next + by)  # (n_y, m)
     cache = (a_next, a_prev, xt, parameters)
     return a_next, yt_pred, cache
@@ -58,16 +60,17 @@ def rnn_forward(x, a0, parameters):
     y_pred -- predictions of every time step, shape (n_y, m, T_x)
     caches -- tuple (list of the T_x step caches, x), what the backward pass needs
     """
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    caches = []
-    a = np.zeros((n_a, m, T_x))
+    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
+    n_y, n_a = parameters["Wya"].shape  # Wya: (n_y, n_a)
+    caches = []  # will hold the T_x step caches, in time order
+    a = np.zeros((n_a, m, T_x))  # a[:, :, t] will hold the state after step t+1
     y_pred = np.zeros((n_y, m, T_x))
-    a_next = a0  # the state carried from step to step
+    a_next = a0  # (n_a, m): the state carried from step to step, a<0> at the start
     for t in range(T_x):
+        # x[:, :, t] is (n_x, m); the state going in is the one the previous step produced.
         a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t] = a_next
-        y_pred[:, :, t] = yt_pred
-        caches.append(cache)
+        a[:, :, t] = a_next  # (n_a, m)
+        y_pred[:, :, t] = yt_pred  # (n_y, m)
+        caches.append(cache)  # (a_next, a_prev, xt, parameters)
     caches = (caches, x)
     return a, y_pred, caches

@@ -55,8 +55,9 @@ def check_shape(array, expected, name, sizes=None, where=None):
     sizes = {} if sizes is None else sizes
     prefix = f"{where}: " if where else ""
     if not isinstance(array, np.ndarray):
+        expected_text = _format_dims([str(d) for d in expected])
         raise TypeError(
-            f"{prefix}{name} must be a NumPy array of shape {_format_dims(map(str, expected))}, "
+            f"{prefix}{name} must be a NumPy array of shape {expected_text}, "
             f"got {type(array).__name__}"
         )
     wanted = [_size_of(d, sizes) for d in expected]
@@ -66,12 +67,14 @@ def check_shape(array, expected, name, sizes=None, where=None):
     ]))
     if array.ndim != len(expected):
         raise ShapeError(
-            f"{prefix}{name} has shape {array.shape} ({array.ndim} dimensions) but shape "
+            f"{prefix}{name} has shape {array.shape} ({array.ndim} dimension"
+            f"{'' if array.ndim == 1 else 's'}) but shape "
             f"{shown} was expected"
         )
     for dim, want, got in zip(expected, wanted, array.shape):
         if isinstance(want, int) and want != got:
-            raise ShapeError(f"{prefix}{name} has shape {array.shape} but shape {shown} was expected")
+            raise ShapeError(
+                f"{prefix}{name} has shape {array.shape} but shape {shown} was expected")
         if isinstance(dim, str):
             _bind(dim, got, sizes)
     return sizes

@@ -1,0 +1,42 @@
+# Set-up and everyday commands of the course. Every target creates the virtual environment
+# .venv on first use and installs the course into it, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# constraints.txt pins the exact versions CI tests (made on Python 3.11 by `make lock`).
+# It is applied on Python >= 3.11; on 3.10 pip resolves within pyproject.toml's ranges.
+USE_CONSTRAINTS := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 11)))' 2>/dev/null)
+CONSTRAINTS := $(if $(filter 1,$(USE_CONSTRAINTS)),-c constraints.txt,)
+JOBS ?= auto
+# JupyterLab refuses to run as root (as in many containers) unless told it may.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: install lab test notebooks lint lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) -e '.[dev]'
+	touch $(STAMP)
+
+lab: $(STAMP)  ## open the course in JupyterLab
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
+
+test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval over the solution notebooks
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
+
+notebooks: $(STAMP)  ## rebuild every notebook (and rnn_utils/reference.py) from solutions/*.py
+	$(BIN)/rnn-course build
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+lock: $(STAMP)  ## re-pin constraints.txt to what is installed now (then run make test)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV)

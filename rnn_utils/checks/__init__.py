@@ -1,0 +1,11 @@
+"""The checks of the graded functions: ``check_<function>(fn)`` for each one.
+
+A check prints one line when ``fn`` passes and raises CheckFailure (an AssertionError) with a
+diagnosis when it does not. The machinery is in ``framework``; the checks of each lesson
+family in their own module.
+"""
+
+from rnn_utils.checks.framework import CheckFailure
+from rnn_utils.checks.rnn_forward import check_rnn_cell_forward, check_rnn_forward
+
+__all__ = ["CheckFailure", "check_rnn_cell_forward", "check_rnn_forward"]

@@ -1,0 +1,372 @@
+"""The machinery shared by every check: run a student's function on cases, compare, diagnose.
+
+A check is described by an ``Exercise`` (the graded function's name, its cases, the known
+mistakes to recognise) and run by ``run_check``. For each case it:
+1. calls the student's function on deep copies of the inputs, quietly (prints and warnings are
+   captured, so they cannot change the check's output) and in isolation (helpers from earlier
+   exercises are the reference ones, so one mistake costs one exercise);
+2. checks that no input was modified in place, then the returned structure, the shapes, and
+   the values of every output (caches included) against the reference, in that order;
+3. at the first problem raises ``CheckFailure``, naming the case, the output and the likely
+   mistake when the wrong output equals a known mistake's output (its "fingerprint").
+When every case passes it prints one short deterministic line (nbval compares it).
+"""
+
+import contextlib
+import copy
+import dataclasses
+import io
+import os
+import traceback
+import types
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+import rnn_utils
+from rnn_utils import reference
+from rnn_utils.checks.compare import first_difference, same
+from rnn_utils.shapes import ShapeError, check_shape
+from rnn_utils.signatures import SIGNATURES
+
+# The reference helpers each graded function may call: during its check these names, in the
+# student's function's globals, are the reference implementations. Later lessons add rows.
+HELPERS = {
+    "rnn_forward": ("rnn_cell_forward",),
+    "rnn_backward": ("rnn_cell_backward",),
+    "lstm_forward": ("lstm_cell_forward",),
+    "lstm_backward": ("lstm_cell_backward",),
+}
+
+
+class CheckFailure(AssertionError):
+    """A check found a problem; the message says what, where, and the likely mistake.
+
+    Attributes, for the grader's feedback:
+    function -- the graded function's name
+    kind -- what failed: "not_implemented", "exception", "return", "shape", "values", "layout"
+            or "input_modified"
+    case -- the label of the case (its sizes), or None
+    output -- the output (or modified argument) concerned, e.g. "a_next", or None
+    diagnosis -- key of the recognised mistake, e.g. "missing_ba", or None
+    lines -- the message, line by line
+    """
+
+    def __init__(self, function, problem, details=(), *, kind, case=None, output=None,
+                 diagnosis=None):
+        self.function, self.kind, self.case = function, kind, case
+        self.output, self.diagnosis = output, diagnosis
+        self.lines = [f"{function}: FAILED - {problem}", *details]
+        super().__init__("\n".join(self.lines))
+
+    def _render_traceback_(self):
+        """IPython shows these lines instead of a traceback through the checking code."""
+        return list(self.lines)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs: ``arguments`` by name, in the order of the function's parameters
+    (they are passed by position, so a renamed parameter does not matter); the ``sizes``
+    (n_x, n_a, ...) they have; a ``label`` naming the sizes; the ``title`` shown in messages
+    ("Case 2 of 6: ...")."""
+
+    label: str
+    arguments: dict
+    sizes: dict
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: ``variant`` computes what a function with this mistake returns."""
+
+    key: str
+    explanation: str
+    variant: Callable
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """What a check needs to know about one graded function.
+
+    name -- the graded function's name: its key in SIGNATURES and in rnn_utils.reference
+    make_cases -- function of no arguments returning the list of Cases
+    mistakes -- the known Mistakes, tried in order when an output is wrong
+    layouts -- output name -> names of its entries, e.g. "cache" -> ("a_next", "a_prev", ...)
+    aspects -- what a pass guarantees, shown in the success line
+    """
+
+    name: str
+    make_cases: Callable
+    mistakes: tuple = ()
+    layouts: dict = field(default_factory=dict)
+    aspects: str = "shapes, values, cache layout, inputs unchanged"
+
+
+def run_check(exercise, function):
+    """Check ``function`` on every case of ``exercise``; print one line if all pass.
+
+    Raises CheckFailure at the first problem; returns None.
+    """
+    cases = exercise.make_cases()
+    for number, case in enumerate(cases, start=1):
+        title = f"Case {number} of {len(cases)}: {case.label}"
+        check_case(exercise, function, dataclasses.replace(case, title=title))
+    print(f"{exercise.name}: all checks passed ({len(cases)} cases: {exercise.aspects}).")
+
+
+def check_case(exercise, function, case):
+    """Run ``function`` on one case and compare everything with the reference."""
+    expected = outputs_by_name(exercise, call_quietly(reference_of(exercise), case.arguments))
+    received = copy.deepcopy(case.arguments)  # the student's function may modify these
+    returned = call_student(exercise, function, received, case)
+    check_inputs_unchanged(exercise, case, received)
+    outputs = unpack_returned(exercise, returned, case)
+    check_shapes(exercise, case, outputs)
+    for name in SIGNATURES[exercise.name].returns:
+        difference = first_difference(expected[name], outputs[name], name)
+        if difference:
+            raise wrong_output(exercise, case, name, expected[name], outputs[name], difference)
+
+
+def reference_of(exercise):
+    """The reference implementation, looked up at check time (reference.py is regenerated)."""
+    return getattr(reference, exercise.name)
+
+
+def outputs_by_name(exercise, returned):
+    """Output name -> value, for a function returning a tuple or a dict."""
+    names = list(SIGNATURES[exercise.name].returns)
+    if isinstance(returned, dict):
+        return {name: returned[name] for name in names}
+    return dict(zip(names, returned))
+
+
+# ---- calling the student's function ---------------------------------------------------------
+
+
+@contextlib.contextmanager
+def quietly():
+    """Discard prints and record (so hide) warnings for the duration of a ``with`` block.
+
+    A debugging print or a warning must not change the check's output, which nbval compares.
+    """
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        with warnings.catch_warnings(record=True):
+            warnings.simplefilter("always")  # record every warning; never turn one into an error
+            yield
+
+
+def call_quietly(function, arguments):
+    """``function(*arguments.values())`` on a deep copy of the arguments, quietly."""
+    with quietly():
+        return function(*copy.deepcopy(arguments).values())
+
+
+def isolated(function, helper_names):
+    """A copy of ``function`` whose globals give the reference version of each helper.
+
+    The copy shares the code but gets its own globals dict, so the notebook's namespace (where
+    the student's own, possibly wrong, helper lives) is not touched.
+    """
+    if not isinstance(function, types.FunctionType) or not helper_names:
+        return function
+    helpers = {name: getattr(reference, name) for name in helper_names}
+    copied = types.FunctionType(function.__code__, {**function.__globals__, **helpers},
+                                function.__name__, function.__defaults__, function.__closure__)
+    copied.__kwdefaults__ = copy.copy(function.__kwdefaults__)
+    return copied
+
+
+def call_student(exercise, function, arguments, case):
+    """Run the student's function on ``arguments``, turning its exceptions into CheckFailures."""
+    isolated_function = isolated(function, HELPERS.get(exercise.name, ()))
+    try:
+        with quietly():
+            return isolated_function(*arguments.values())
+    except NotImplementedError:
+        raise CheckFailure(
+            exercise.name,
+            "not implemented yet: replace `raise NotImplementedError()` with your code",
+            kind="not_implemented",
+        ) from None
+    except Exception as error:  # whatever the student's code raises becomes a diagnosis
+        raise exception_failure(exercise, error, case) from None
+
+
+# ---- exceptions raised by the student's code -------------------------------------------------
+
+# Frames in library code are not where the student's mistake is.
+_LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (rnn_utils, np))
+
+# (exception type, message fragments (any of them; none: any message), diagnosis key, hint)
+EXCEPTION_HINTS = (
+    (ShapeError, (), "helper_argument_shape",
+     "a helper was given an argument of the wrong shape (named above). Check what you pass "
+     "to it: the input of step t is x[:, :, t], of shape (n_x, m)."),
+    (ValueError, ("matmul", "not aligned"), "matmul_shapes",
+     "a matrix product has its operands transposed or in the wrong order: W @ v with "
+     "W (rows, cols) needs v with cols rows."),
+    (ValueError, ("could not be broadcast",), "broadcast_shapes",
+     "two arrays of incompatible shapes are combined elementwise (+, *): is `*` used where "
+     "the matrix product `@` is meant, or is an operand transposed?"),
+)
+
+
+def exception_failure(exercise, error, case):
+    """A CheckFailure for an exception raised by the student's code: what, on which line, why."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    problem = f"your code raised {type(error).__name__}" + (f": {message}" if message else "")
+    details = [case.title]
+    frame = student_frame(error)
+    if frame is not None:
+        details.append(f"At line {frame.lineno} of {frame.name}: {(frame.line or '').strip()}")
+    key, hint = exception_hint(error, message)
+    if hint:
+        details.append(f"Likely mistake: {hint}")
+    return CheckFailure(exercise.name, problem, details, kind="exception", case=case.label,
+                        diagnosis=key)
+
+
+def exception_hint(error, message):
+    """(diagnosis key, hint) of the first EXCEPTION_HINTS row that fits, or (None, None)."""
+    for error_type, fragments, key, hint in EXCEPTION_HINTS:
+        fits_message = not fragments or any(fragment in message for fragment in fragments)
+        if isinstance(error, error_type) and fits_message:
+            return key, hint
+    return None, None
+
+
+def student_frame(error):
+    """The innermost traceback frame outside rnn_utils and NumPy: the student's line, or None."""
+    frames = traceback.extract_tb(error.__traceback__)
+    outside = [frame for frame in frames if not frame.filename.startswith(_LIBRARY_DIRS)]
+    return outside[-1] if outside else None
+
+
+# ---- what the student's function did and returned ------------------------------------------
+
+IN_PLACE_HINT = (
+    "Likely mistake: an in-place operation (+=, x[...] = ..., or an alias such as "
+    "a_next = a_prev then changed) on an argument. The caller still needs its inputs: "
+    "compute a new array instead."
+)
+
+
+def check_inputs_unchanged(exercise, case, received):
+    """Fail when the student's function changed one of its arguments in place."""
+    for name, original in case.arguments.items():
+        difference = first_difference(original, received[name], name)
+        if difference:
+            raise CheckFailure(
+                exercise.name, f"your function modified its argument {difference.path} in place",
+                [case.title, f"Compared with before the call: {difference.message}",
+                 IN_PLACE_HINT],
+                kind="input_modified", case=case.label, output=difference.path,
+                diagnosis="input_modified")
+
+
+def unpack_returned(exercise, returned, case):
+    """Output name -> value; a CheckFailure when the returned structure is wrong."""
+    problem = return_problem(SIGNATURES[exercise.name], returned)
+    if problem:
+        raise CheckFailure(exercise.name, problem, [case.title], kind="return", case=case.label)
+    return outputs_by_name(exercise, returned)
+
+
+def return_problem(signature, returned):
+    """What is wrong with the structure of ``returned`` (a sentence), or None."""
+    names = list(signature.returns)
+    wanted = "a dict with keys " if signature.returns_dict else "a tuple "
+    wanted += f"({', '.join(names)})"
+    kind = dict if signature.returns_dict else (tuple, list)
+    if returned is None:
+        return f"returned None, expected {wanted}: is the `return` line missing?"
+    if not isinstance(returned, kind):
+        return f"returned a {type(returned).__name__}, expected {wanted}"
+    if signature.returns_dict and not all(name in returned for name in names):
+        missing = ", ".join(name for name in names if name not in returned)
+        return f"the returned dict has no key {missing}; expected {wanted}"
+    if not signature.returns_dict and len(returned) != len(names):
+        return f"returned {len(returned)} values, expected {len(names)}: {wanted}"
+    return None
+
+
+def check_shapes(exercise, case, outputs):
+    """Fail at the first array output whose shape is not the one SIGNATURES gives."""
+    for name, shape in SIGNATURES[exercise.name].returns.items():
+        if shape is None:  # not an array (a cache): compared entry by entry later
+            continue
+        try:
+            check_shape(outputs[name], shape, name, dict(case.sizes))
+        except (TypeError, ShapeError) as error:
+            mistake = diagnose(exercise, case, name, outputs[name])
+            raise CheckFailure(
+                exercise.name, f"{name} has the wrong shape", [case.title, str(error),
+                                                               *likely(mistake)],
+                kind="shape", case=case.label, output=name, diagnosis=mistake and mistake.key,
+            ) from None
+
+
+def wrong_output(exercise, case, name, expected, wrong, difference):
+    """The CheckFailure for an output with wrong values or a wrong layout."""
+    is_array = isinstance(expected, np.ndarray)
+    mistake = diagnose(exercise, case, name, wrong, expected)
+    details = [case.title, difference.message]
+    if name in exercise.layouts:
+        details.append(f"Expected layout: {name} = ({', '.join(exercise.layouts[name])})")
+    return CheckFailure(
+        exercise.name, f"{name} has wrong values" if is_array else f"{name} is not as expected",
+        details + likely(mistake), kind="values" if is_array else "layout", case=case.label,
+        output=name, diagnosis=mistake and mistake.key)
+
+
+# ---- recognising mistakes by their fingerprint ---------------------------------------------
+
+
+def likely(mistake):
+    """The "Likely mistake" line of a recognised mistake, as a list of 0 or 1 lines."""
+    return [f"Likely mistake: {mistake.explanation}"] if mistake else []
+
+
+def diagnose(exercise, case, name, wrong, expected=None):
+    """The known Mistake whose output ``name`` equals the student's ``wrong`` one, or None.
+
+    Each mistake's variant runs on the same inputs; the first whose output matches wins.
+    A dtype other than float64, and entries of a layout in the wrong order, are recognised
+    without a variant.
+    """
+    if isinstance(wrong, np.ndarray) and wrong.dtype != np.float64:
+        return Mistake("not_float64", f"{name} has dtype {wrong.dtype}, so its values were "
+                       "rounded when stored. Create it with np.zeros(shape): float64 by default.",
+                       None)
+    for mistake in exercise.mistakes:
+        try:
+            produced = outputs_by_name(exercise, call_quietly(mistake.variant, case.arguments))
+        except Exception:  # a variant need not apply to every case
+            continue
+        if same(produced[name], wrong):
+            return mistake
+    return permuted_layout(exercise, name, wrong, expected)
+
+
+def permuted_layout(exercise, name, wrong, expected):
+    """A Mistake when ``wrong`` holds the entries of ``expected`` in another order, else None."""
+    layout = exercise.layouts.get(name)
+    if layout is None or not isinstance(wrong, (tuple, list)) or len(wrong) != len(layout):
+        return None
+    order = []
+    for entry in wrong:
+        matches = [label for label, want in zip(layout, expected) if same(want, entry)]
+        if len(matches) != 1:
+            return None
+        order.append(matches[0])
+    if sorted(order) != sorted(layout):
+        return None
+    return Mistake(f"{name}_order", f"the entries of {name} are in the wrong order: yours is "
+                   f"({', '.join(order)}), the expected layout is ({', '.join(layout)}). "
+                   "The backward pass unpacks it in that order.", None)

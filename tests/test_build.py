@@ -1,0 +1,223 @@
+"""The one-source pipeline: lesson parsing, the student version, and no drift from a fresh build."""
+
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from rnn_course.build import (
+    build_course,
+    lesson_paths,
+    reference_module,
+    solution_notebook,
+    student_notebook,
+    to_text,
+)
+from rnn_course.lesson import LessonError, read_lesson, solution_lines, strip_solution
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = [read_lesson(path) for path in lesson_paths(ROOT)]
+LESSON_IDS = [lesson.name for lesson in LESSONS]
+
+
+def committed(folder, lesson):
+    return nbformat.read(ROOT / folder / f"{lesson.name}.ipynb", as_version=4)
+
+
+def test_there_are_lessons_and_each_has_both_notebooks():
+    assert len(LESSONS) >= 2
+    for lesson in LESSONS:
+        assert (ROOT / "solutions" / f"{lesson.name}.ipynb").exists()
+        assert (ROOT / "notebooks" / f"{lesson.name}.ipynb").exists()
+    stray = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")} - set(LESSON_IDS)
+    assert not stray, f"notebooks without a lesson source: {stray}"
+
+
+def test_committed_files_equal_a_fresh_build():
+    """Executes every lesson: the committed notebooks and reference must be what the build makes."""
+    stale = build_course(ROOT, check=True, log=lambda line: None)
+    assert not stale, f"out of date (run `make notebooks`): {[str(p) for p in stale]}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_student_build_is_byte_for_byte_reproducible(lesson):
+    again = read_lesson(lesson.source_path)
+    assert to_text(student_notebook(lesson)) == to_text(student_notebook(again))
+    assert to_text(solution_notebook(lesson)) == to_text(solution_notebook(again))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_no_answer_line_leaks_into_the_student_notebook(lesson):
+    student_lines = {
+        line.strip() for cell in committed("notebooks", lesson).cells
+        for line in cell.source.splitlines()
+    }
+    for entry in lesson.cells:
+        if entry.role == "graded":
+            answer = {line.strip() for line in solution_lines(entry.cell.source)}
+            answer -= {""}
+            answer = {line for line in answer if not line.startswith("#")}
+            assert answer, f"{entry.grade_id}: empty solution region"
+            assert not answer & student_lines, f"{entry.grade_id} leaks {answer & student_lines}"
+        if entry.role == "answer":
+            for line in entry.cell.source.splitlines():
+                if len(line.strip()) > 20:
+                    assert line.strip() not in student_lines, f"answer leaks: {line!r}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_graded_and_check_cells_and_locks(lesson):
+    notebook = committed("notebooks", lesson)
+    cells = notebook.cells
+    graded = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert graded, "a lesson has at least one graded cell"
+    for index, cell in enumerate(cells):
+        nbgrader = cell.metadata.get("nbgrader")
+        if nbgrader and nbgrader["solution"]:
+            assert nbgrader == {"grade": False, "grade_id": nbgrader["grade_id"], "locked": False,
+                                "schema_version": 3, "solution": True}
+            assert "raise NotImplementedError()" in cell.source
+            assert "editable" not in cell.metadata and "deletable" not in cell.metadata
+            check = cells[index + 1]
+            assert check.metadata["nbgrader"] == {
+                "grade": True, "grade_id": f"check_{nbgrader['grade_id']}", "locked": True,
+                "points": check.metadata["nbgrader"]["points"], "schema_version": 3,
+                "solution": False}
+            assert check.metadata["nbgrader"]["points"] >= 1
+            assert f"check_{nbgrader['grade_id']}({nbgrader['grade_id']})" in check.source
+        else:
+            assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+    ids = [cell.id for cell in cells]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_figures_exist_and_paths_fit_each_folder(lesson):
+    for folder in ("solutions", "notebooks"):
+        for cell in committed(folder, lesson).cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", cell.source):
+                assert (ROOT / folder / target).exists(), f"{folder}/{lesson.name}: {target}"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_released_student_notebook_fails_every_check_and_does_not_hang(lesson):
+    notebook = committed("notebooks", lesson)
+    NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    checks = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert checks
+    for cell in checks:
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert errors, f"{cell.metadata.nbgrader.grade_id} passed on the released notebook"
+        assert errors[0].ename == "CheckFailure"
+        assert "not implemented" in errors[0].evalue.lower()
+
+
+def test_solution_notebooks_pass_every_check():
+    for lesson in LESSONS:
+        for cell in committed("solutions", lesson).cells:
+            for output in cell.get("outputs", []):
+                assert output.output_type != "error", f"{lesson.name}: {output.get('ename')}"
+
+
+def test_reference_module_holds_every_graded_function():
+    text = reference_module(LESSONS)
+    graded = [e.grade_id for lesson in LESSONS for e in lesson.cells if e.role == "graded"]
+    namespace = {}
+    exec(compile(text, "reference.py", "exec"), namespace)
+    assert all(callable(namespace[name]) for name in graded)
+    assert "### BEGIN SOLUTION" not in text
+
+
+# --- the lesson format and its error messages ----------------------------------------------------
+
+def write_lesson(tmp_path, body, name="01_demo.py"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+GOOD = """\
+    # %% [markdown]
+    # # Demo
+
+    # %%
+    def double(x):
+        \"\"\"Twice x.\"\"\"
+        if x is None:
+            ### BEGIN SOLUTION
+            return 0
+            ### END SOLUTION
+        ### BEGIN SOLUTION
+        return 2 * x
+        ### END SOLUTION
+
+    # %% points=2
+    check_double(double)
+
+    # %% [markdown] tags=["answer"]
+    # The answer is secret.
+    """
+
+
+def test_a_well_formed_lesson_is_classified(tmp_path):
+    lesson = read_lesson(write_lesson(tmp_path, GOOD))
+    assert [c.role for c in lesson.cells] == ["plain", "graded", "check", "answer"]
+    assert lesson.cells[2].points == 2 and lesson.cells[2].grade_id == "check_double"
+    student = student_notebook(lesson)
+    assert len(student.cells) == 3
+    assert student.cells[1].source == textwrap.dedent("""\
+        def double(x):
+            \"\"\"Twice x.\"\"\"
+            if x is None:
+                # YOUR CODE HERE
+                raise NotImplementedError()
+            # YOUR CODE HERE
+            raise NotImplementedError()""")
+
+
+@pytest.mark.parametrize("body, message", [
+    (GOOD.replace("    # %% points=2\n    check_double(double)\n", ""), "must be its check cell"),
+    (GOOD.replace("points=2", ""), "must be its check cell"),
+    (GOOD.replace("points=2", "points=0"), "positive integer"),
+    (GOOD.replace("check_double(double)", "check_other(double)"), "calling check_double(double)"),
+    (GOOD.replace("    def double(x):", "    def helper():\n        pass\n    def double(x):"),
+     "exactly one function"),
+    (GOOD.replace("        ### END SOLUTION\n\n", "\n"), "without"),
+    (GOOD.replace("# %% [markdown] tags", "# %% points=1 tags"), "must follow a graded cell"),
+])
+def test_malformed_lessons_are_refused_with_a_reason(tmp_path, body, message):
+    with pytest.raises(LessonError, match=re.escape(message)):
+        read_lesson(write_lesson(tmp_path, body))
+
+
+def test_lesson_file_names_are_checked(tmp_path):
+    with pytest.raises(LessonError, match="NN_topic.py"):
+        read_lesson(write_lesson(tmp_path, GOOD, name="Demo Lesson.py"))
+
+
+def test_strip_solution_keeps_everything_outside_the_markers():
+    source = "a = 1\n    ### BEGIN SOLUTION\n    b = 2\n    ### END SOLUTION\nc = 3"
+    expected = "a = 1\n    # YOUR CODE HERE\n    raise NotImplementedError()\nc = 3"
+    assert strip_solution(source) == expected
+
+
+def test_printed_text_split_by_the_kernel_is_merged():
+    from rnn_course.build import _normalize_outputs
+
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="3\n")]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    merged = _normalize_outputs(notebook).cells[0].outputs
+    assert [(o.name, o.text) for o in merged] == [
+        ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n")]
