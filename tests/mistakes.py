@@ -238,3 +238,25 @@ def forward_wrong_slice(x, a0, parameters):
         a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
         caches.append(cache)
     return a, y_pred, (caches, x)
+
+
+def forward_time_reversed(x, a0, parameters):
+    """Walks the sequence from the last step to the first."""
+    a, y_pred, caches = _allocate(x, parameters)
+    a_next = a0
+    for t in range(x.shape[2] - 1, -1, -1):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)  # noqa: F821
+        a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+
+
+def forward_caches_reversed(x, a0, parameters):
+    """Puts each new cache at the front of the list."""
+    a, y_pred, caches = _allocate(x, parameters)
+    a_next = a0
+    for t in range(x.shape[2]):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)  # noqa: F821
+        a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
+        caches.insert(0, cache)
+    return a, y_pred, (caches, x)

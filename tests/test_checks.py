@@ -119,6 +119,8 @@ FORWARD_MISTAKES = [
      "(list of step caches, x)"),
     (mistakes.forward_caches_order, "caches", "caches_order", "yours is (x, list of step caches)"),
     (mistakes.forward_float32_storage, "a", "not_float64", "a has dtype float32"),
+    (mistakes.forward_time_reversed, "a", "time_reversed", "backwards in time"),
+    (mistakes.forward_caches_reversed, "caches", "caches_reversed", "reverse order"),
 ]
 
 

@@ -199,6 +199,20 @@ def _caches_without_x(x, a0, parameters):
     return a, y_pred, caches
 
 
+def _time_reversed(x, a0, parameters):
+    """The loop runs from the last step to the first, carrying the state backwards in time."""
+    # Run on the time-reversed sequence; step k of that run handled x[:, :, T_x-1-k], which is
+    # where it stored its results; its caches stay in the order it made them.
+    a, y_pred, (caches, _) = reference.rnn_forward(x[:, :, ::-1], a0, parameters)
+    return a[:, :, ::-1], y_pred[:, :, ::-1], (caches, x)
+
+
+def _caches_reversed(x, a0, parameters):
+    """The step caches listed from the last step to the first."""
+    a, y_pred, (caches, _) = reference.rnn_forward(x, a0, parameters)
+    return a, y_pred, (caches[::-1], x)
+
+
 SEQUENCE_MISTAKES = (
     Mistake("state_not_carried", "the hidden state is not carried forward: every step gets "
             "a0. Pass the a_next of step t as the a_prev of step t+1.", _state_not_carried),
@@ -206,6 +220,11 @@ SEQUENCE_MISTAKES = (
             "one in time): store the a_next returned by step t.", _state_stored_before_update),
     Mistake("caches_missing_x", "caches is only the list of step caches; return the pair "
             "(list of step caches, x).", _caches_without_x),
+    Mistake("time_reversed", "the loop runs backwards in time (t = T_x-1 down to 0). The "
+            "forward pass starts from a0 at t = 0: for t in range(T_x).", _time_reversed),
+    Mistake("caches_reversed", "the step caches are in reverse order (caches.insert(0, ...)?). "
+            "caches[0][t] must be the cache of step t: append each step's cache.",
+            _caches_reversed),
 )
 
 RNN_CELL_FORWARD = Exercise(
