@@ -42,6 +42,14 @@ def cell_elementwise_product(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 
 
+def cell_flat_bias(xt, a_prev, parameters):
+    """Flattens the bias to shape (n_a,): broadcasting then fails (m != n_a in the cases)."""
+    ba = parameters["ba"].ravel()
+    a_next = np.tanh(parameters["Wax"] @ xt + parameters["Waa"] @ a_prev + ba)
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
+    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+
+
 def cell_missing_ba(xt, a_prev, parameters):
     a_next = np.tanh(np.dot(parameters["Wax"], xt) + np.dot(parameters["Waa"], a_prev))
     yt_pred = softmax(np.dot(parameters["Wya"], a_next) + parameters["by"])

@@ -162,6 +162,22 @@ def test_shape_error_names_the_line_and_the_cause(student):
         assert "is `*` used where the matrix product `@` is meant" in message
 
 
+def test_a_flat_bias_is_recognised():
+    failure = failure_of(check_rnn_cell_forward, mistakes.cell_flat_bias)
+    assert (failure.kind, failure.diagnosis) == ("exception", "flat_vector")
+    assert "keep biases as columns (n, 1)" in str(failure)
+
+
+def test_the_line_is_left_out_when_its_source_is_unknown():
+    namespace = {"np": np}
+    exec(compile(mistakes.RNN_FORWARD_SOURCE.replace("x[:, :, t]", "x[:, t, :]"),
+                 "<no source>", "exec"), namespace)
+    namespace["rnn_cell_forward"] = None  # replaced by the reference during the check
+    failure = failure_of(check_rnn_forward, namespace["rnn_forward"])
+    assert any(line.startswith("At line ") and line.endswith("of rnn_forward.")
+               for line in failure.lines), failure.lines
+
+
 def test_wrong_arguments_to_the_reference_cell_point_at_the_students_line():
     failure = failure_of(check_rnn_forward, mistakes.forward_wrong_slice)
     assert failure.lines[0].startswith("rnn_forward: FAILED - your code raised ShapeError: ")

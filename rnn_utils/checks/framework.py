@@ -17,6 +17,7 @@ import copy
 import dataclasses
 import io
 import os
+import re
 import traceback
 import types
 import warnings
@@ -203,15 +204,18 @@ def call_student(exercise, function, arguments, case):
 # Frames in library code are not where the student's mistake is.
 _LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (rnn_utils, np))
 
-# (exception type, message fragments (any of them; none: any message), diagnosis key, hint)
+# (exception type, regular expression the message must match (None: any), diagnosis key, hint)
 EXCEPTION_HINTS = (
-    (ShapeError, (), "helper_argument_shape",
+    (ShapeError, None, "helper_argument_shape",
      "a helper was given an argument of the wrong shape (named above). Check what you pass "
      "to it: the input of step t is x[:, :, t], of shape (n_x, m)."),
-    (ValueError, ("matmul", "not aligned"), "matmul_shapes",
+    (ValueError, r"matmul|not aligned", "matmul_shapes",
      "a matrix product has its operands transposed or in the wrong order: W @ v with "
      "W (rows, cols) needs v with cols rows."),
-    (ValueError, ("could not be broadcast",), "broadcast_shapes",
+    (ValueError, r"could not be broadcast.*\(\d+,\)", "flat_vector",
+     "an array of shape (n,) meets one of shape (n, m). A flat vector lines up with the LAST "
+     "axis (the examples), not the first: keep biases as columns (n, 1), e.g. b[:, None]."),
+    (ValueError, r"could not be broadcast", "broadcast_shapes",
      "two arrays of incompatible shapes are combined elementwise (+, *): is `*` used where "
      "the matrix product `@` is meant, or is an operand transposed?"),
 )
@@ -224,7 +228,8 @@ def exception_failure(exercise, error, case):
     details = [case.title]
     frame = student_frame(error)
     if frame is not None:
-        details.append(f"At line {frame.lineno} of {frame.name}: {(frame.line or '').strip()}")
+        line = (frame.line or "").strip()  # empty when the source is not available
+        details.append(f"At line {frame.lineno} of {frame.name}" + (f": {line}" if line else "."))
     key, hint = exception_hint(error, message)
     if hint:
         details.append(f"Likely mistake: {hint}")
@@ -234,9 +239,8 @@ def exception_failure(exercise, error, case):
 
 def exception_hint(error, message):
     """(diagnosis key, hint) of the first EXCEPTION_HINTS row that fits, or (None, None)."""
-    for error_type, fragments, key, hint in EXCEPTION_HINTS:
-        fits_message = not fragments or any(fragment in message for fragment in fragments)
-        if isinstance(error, error_type) and fits_message:
+    for error_type, pattern, key, hint in EXCEPTION_HINTS:
+        if isinstance(error, error_type) and (pattern is None or re.search(pattern, message)):
             return key, hint
     return None, None
 
