@@ -161,15 +161,6 @@ def reference_module(lessons):
     return "\n".join(parts)
 
 
-def write_if_changed(path, text):
-    """Write only on a change, so an unchanged lesson leaves its files (and mtimes) alone."""
-    path = Path(path)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.write_text(text, encoding="utf-8")
-    return True
-
-
 def to_text(notebook):
     return nbformat.writes(notebook) + "\n"
 
@@ -203,6 +194,9 @@ def build_course(root, check=False, only=None, log=print):
     lessons = [read_lesson(path) for path in lesson_paths(root)]
     if not lessons:
         raise FileNotFoundError(f"no lessons found in {root / 'solutions'}")
+    unknown = set(only or ()) - {lesson.name for lesson in lessons}
+    if unknown:
+        raise FileNotFoundError(f"no lesson named {', '.join(sorted(unknown))} in solutions/")
     # The reference first: the solution notebooks import it when they run.
     outputs = [(root / "rnn_utils" / "reference.py", reference_module(lessons), str)]
     stale = _sync(outputs, check, log)
@@ -219,14 +213,16 @@ def build_course(root, check=False, only=None, log=print):
 
 
 def _sync(outputs, check, log):
+    """Compare (check) or write each (path, text, comparison key); only changed files are
+    written, so an unchanged lesson leaves its files and their mtimes alone."""
     stale = []
     for path, text, key in outputs:
         current = path.read_text(encoding="utf-8") if path.exists() else None
-        if check:
-            if current is None or key(current) != key(text):
-                stale.append(path)
-                log(f"{path}: differs from a fresh build")
-        elif write_if_changed(path, text):
+        if check and (current is None or key(current) != key(text)):
+            stale.append(path)
+            log(f"{path}: differs from a fresh build")
+        elif not check and current != text:
+            path.write_text(text, encoding="utf-8")
             stale.append(path)
             log(f"{path}: written")
     return stale

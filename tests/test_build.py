@@ -220,3 +220,29 @@ def test_printed_text_split_by_the_kernel_is_merged():
     merged = _normalize_outputs(notebook).cells[0].outputs
     assert [(o.name, o.text) for o in merged] == [
         ("stdout", "1\n2\n"), ("stderr", "warning\n"), ("stdout", "3\n")]
+
+
+def test_check_mode_reports_a_drifted_notebook_and_writes_nothing(tmp_path):
+    import shutil
+
+    def not_a_lesson_file(_, names):
+        return [name for name in names if not name.endswith((".py", ".ipynb"))]
+
+    for folder in ("solutions", "notebooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=not_a_lesson_file)
+    (tmp_path / "rnn_utils").mkdir()
+    shutil.copy(ROOT / "rnn_utils" / "reference.py", tmp_path / "rnn_utils" / "reference.py")
+    first = LESSONS[0].name
+    drifted = tmp_path / "notebooks" / f"{first}.ipynb"
+    drifted.write_text(drifted.read_text().replace("Lesson 01", "Lesson 1"), encoding="utf-8")
+    before = drifted.read_text()
+    stale = build_course(tmp_path, check=True, only=[first], log=lambda line: None)
+    assert stale == [drifted]
+    assert drifted.read_text() == before
+
+
+def test_cli_refuses_an_unknown_lesson(capsys):
+    from rnn_course.cli import main
+
+    assert main(["build", "--root", str(ROOT), "99_no_such_lesson"]) == 2
+    assert "no lesson named 99_no_such_lesson" in capsys.readouterr().err
