@@ -11,22 +11,20 @@ import numpy as np
 from rnn_utils import reference
 from rnn_utils.activations import sigmoid, softmax
 from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.params import initialize_rnn_parameters
 
 
 def random_rnn_inputs(rng, n_x, n_a, n_y, m, T_x=None, scale=1.0):
     """Random float64 inputs of one case: x (or xt when T_x is None), a_prev, parameters.
 
-    Weights are N(0, scale^2 / fan_in) so that pre-activations have a standard deviation of
-    about ``scale``: 1 gives a tanh in its curved range, 3 a mostly saturated one. Biases are
-    N(0, 0.5^2), not zero, so that forgetting one changes the result.
+    Weights come from initialize_rnn_parameters (N(0, scale^2 / fan_in): 1 gives a tanh in its
+    curved range, 3 a mostly saturated one); the biases are redrawn N(0, 0.5^2), not zero, so
+    that forgetting one changes the result.
     """
-    parameters = {
-        "Wax": rng.standard_normal((n_a, n_x)) * scale / np.sqrt(n_x),
-        "Waa": rng.standard_normal((n_a, n_a)) * scale / np.sqrt(n_a),
-        "Wya": rng.standard_normal((n_y, n_a)) * scale / np.sqrt(n_a),
-        "ba": rng.standard_normal((n_a, 1)) * 0.5,
-        "by": rng.standard_normal((n_y, 1)) * 0.5,
-    }
+    seed = int(rng.integers(2**32))
+    parameters = initialize_rnn_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
+    parameters["ba"] = rng.standard_normal((n_a, 1)) * 0.5
+    parameters["by"] = rng.standard_normal((n_y, 1)) * 0.5
     x = rng.standard_normal((n_x, m) if T_x is None else (n_x, m, T_x))
     a_prev = rng.uniform(-1, 1, (n_a, m))  # a hidden state: inside tanh's range
     return x, a_prev, parameters
