@@ -74,3 +74,203 @@ def rnn_forward(x, a0, parameters):
         caches.append(cache)  # (a_next, a_prev, xt, parameters)
     caches = (caches, x)
     return a, y_pred, caches
+
+
+# From solutions/03_rnn_cell_backward.py
+@validated
+def rnn_cell_backward(da_next, cache):
+    """Backward pass of one time step of a vanilla RNN.
+
+    The step computed a_next = tanh(Wax @ xt + Waa @ a_prev + ba). Given the gradient of the
+    loss with respect to a_next, this returns the gradients with respect to everything that
+    went into it. (The output layer, yt_pred = softmax(Wya @ a_next + by), has its own backward
+    pass, in lesson 04.)
+
+    Arguments:
+    da_next -- gradient of the loss with respect to a_next, shape (n_a, m)
+    cache -- tuple (a_next, a_prev, xt, parameters) stored by rnn_cell_forward:
+        a_next (n_a, m), a_prev (n_a, m), xt (n_x, m), parameters the dict of lesson 01
+
+    Returns:
+    gradients -- dict with
+        dxt -- gradient with respect to the input xt, shape (n_x, m)
+        da_prev -- gradient with respect to the previous hidden state a_prev, shape (n_a, m)
+        dWax -- gradient with respect to Wax, shape (n_a, n_x)
+        dWaa -- gradient with respect to Waa, shape (n_a, n_a)
+        dba -- gradient with respect to ba, shape (n_a, 1)
+    """
+    a_next, a_prev, xt, parameters = cache
+    Wax = parameters["Wax"]  # (n_a, n_x)
+    Waa = parameters["Waa"]  # (n_a, n_a)
+    # a_next = tanh(z), and tanh'(z) = 1 - tanh(z)^2 = 1 - a_next^2: no need to recompute z.
+    dz = da_next * (1 - a_next**2)  # (n_a, m), elementwise
+    dxt = Wax.T @ dz  # (n_x, n_a) @ (n_a, m) -> (n_x, m)
+    dWax = dz @ xt.T  # (n_a, m) @ (m, n_x) -> (n_a, n_x), summed over the m examples
+    da_prev = Waa.T @ dz  # (n_a, n_a) @ (n_a, m) -> (n_a, m)
+    dWaa = dz @ a_prev.T  # (n_a, m) @ (m, n_a) -> (n_a, n_a)
+    dba = np.sum(dz, axis=1, keepdims=True)  # (n_a, 1): ba was added to every example
+    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+# From solutions/03_rnn_cell_backward.py
+@validated
+def numerical_gradient(f, x, eps=1e-6):
+    """Gradient of a scalar function f at the point x, by central differences.
+
+    Each entry is perturbed in turn: grad[i] = (f(x + eps e_i) - f(x - eps e_i)) / (2 eps),
+    where e_i is 1 at entry i and 0 elsewhere. The error of this estimate is O(eps^2).
+
+    Arguments:
+    f -- function taking an array of the shape of x and returning a float
+    x -- the point, a float64 array of any shape; it is perturbed in place during the call
+         and every entry is restored, so x comes back unchanged
+    eps -- the step of the central difference
+
+    Returns:
+    grad -- the estimated gradient, an array of the shape of x
+    """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        # float32 keeps about 7 digits: its rounding errors, divided by 2 eps, swamp the estimate.
+        raise TypeError(f"x must be a float64 NumPy array, got {getattr(x, 'dtype', type(x))}")
+    grad = np.zeros_like(x)  # float64, the shape of x
+    for index in np.ndindex(x.shape):  # every entry, whatever the number of axes
+        original = x[index]
+        x[index] = original + eps
+        f_plus = float(f(x))
+        x[index] = original - eps
+        f_minus = float(f(x))
+        x[index] = original  # restore before moving on: the next entry needs the true x
+        grad[index] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+# From solutions/04_rnn_backward.py
+@validated
+def rnn_backward(da, caches):
+    """Backward pass of a vanilla RNN over a whole sequence: backpropagation through time.
+
+    Arguments:
+    da -- upstream gradient of the loss with respect to every hidden state, dL/da<t> from the
+          layer on top (the output layer), shape (n_a, m, T_x)
+    caches -- tuple (list of the T_x step caches, x) returned by rnn_forward
+
+    Returns:
+    gradients -- dict with
+        dx -- gradient with respect to the inputs, shape (n_x, m, T_x)
+        da0 -- gradient with respect to the initial hidden state a0, shape (n_a, m)
+        dWax -- gradient with respect to Wax, shape (n_a, n_x)
+        dWaa -- gradient with respect to Waa, shape (n_a, n_a)
+        dba -- gradient with respect to ba, shape (n_a, 1)
+    """
+    step_caches, x = caches
+    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
+    n_a = da.shape[0]  # da: (n_a, m, T_x)
+    dx = np.zeros((n_x, m, T_x))
+    dWax = np.zeros((n_a, n_x))  # shared weights: their gradients are sums over the steps
+    dWaa = np.zeros((n_a, n_a))
+    dba = np.zeros((n_a, 1))
+    da_carried = np.zeros((n_a, m))  # what step t+1 sends back to a<t>; nothing after the end
+    for t in reversed(range(T_x)):  # the last step first: it needs nothing from later steps
+        # a<t> reaches the loss twice: through the output at step t and through step t+1.
+        gradients = rnn_cell_backward(da[:, :, t] + da_carried, step_caches[t])
+        dx[:, :, t] = gradients["dxt"]  # (n_x, m): x<t> is used at step t only
+        da_carried = gradients["da_prev"]  # (n_a, m): goes to step t-1
+        dWax += gradients["dWax"]
+        dWaa += gradients["dWaa"]
+        dba += gradients["dba"]
+    da0 = da_carried  # after step 0, what is carried back reaches a0
+    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+# From solutions/04_rnn_backward.py
+@validated
+def softmax_cross_entropy(y_pred, y):
+    """Cross-entropy loss of softmax predictions, and its gradient with respect to the scores.
+
+    The predictions are y_pred = softmax(z) of the scores z<t> = Wya @ a<t> + by of every step.
+    The loss is summed over the time steps and averaged over the m examples:
+    loss = -(1/m) sum over t, examples i and classes k of y[k, i, t] * log(y_pred[k, i, t]).
+
+    Arguments:
+    y_pred -- predicted probabilities of every step (each column sums to 1), shape (n_y, m, T_x)
+    y -- targets, one-hot (each column holds a single 1), shape (n_y, m, T_x)
+
+    Returns:
+    loss -- the loss, a float
+    dz -- gradient of the loss with respect to the scores z, shape (n_y, m, T_x)
+    """
+    m = y.shape[1]
+    loss = -np.sum(y * np.log(y_pred)) / m  # only the log-probability of the target counts
+    dz = (y_pred - y) / m  # (n_y, m, T_x): the softmax's Jacobian and the log's 1/y_pred cancel
+    return float(loss), dz
+
+
+# From solutions/04_rnn_backward.py
+@validated
+def output_layer_backward(dz, a, parameters):
+    """Backward pass of the output layer z<t> = Wya @ a<t> + by, at every time step.
+
+    Arguments:
+    dz -- gradient of the loss with respect to the scores of every step, shape (n_y, m, T_x)
+    a -- hidden states of every step, as rnn_forward returned them, shape (n_a, m, T_x)
+    parameters -- dict of the RNN's parameters; this layer uses Wya (n_y, n_a) and by (n_y, 1)
+
+    Returns:
+    gradients -- dict with
+        da -- gradient with respect to every hidden state, shape (n_a, m, T_x): the `da`
+              that rnn_backward takes
+        dWya -- gradient with respect to Wya, shape (n_y, n_a)
+        dby -- gradient with respect to by, shape (n_y, 1)
+    """
+    Wya = parameters["Wya"]  # (n_y, n_a)
+    n_a, m, T_x = a.shape
+    da = np.zeros((n_a, m, T_x))
+    dWya = np.zeros(Wya.shape)  # shared by every step: a sum over the steps
+    dby = np.zeros((Wya.shape[0], 1))
+    for t in range(T_x):  # the steps are independent here: any order will do
+        dzt = dz[:, :, t]  # (n_y, m)
+        da[:, :, t] = Wya.T @ dzt  # (n_a, n_y) @ (n_y, m) -> (n_a, m)
+        dWya += dzt @ a[:, :, t].T  # (n_y, m) @ (m, n_a) -> (n_y, n_a)
+        dby += np.sum(dzt, axis=1, keepdims=True)  # (n_y, 1)
+    return {"da": da, "dWya": dWya, "dby": dby}
+
+
+# From solutions/04_rnn_backward.py
+@validated
+def rnn_backward_truncated(da, caches, k):
+    """Truncated backpropagation through time, in windows of k steps.
+
+    The sequence is cut into windows of k steps, [0, k), [k, 2k), ... (the last may be
+    shorter). Within a window the gradient flows back as in rnn_backward; it does not cross
+    from one window into the one before. So step t only receives gradients from the steps of
+    its own window. With k >= T_x this is rnn_backward.
+
+    Arguments:
+    da -- upstream gradient of the loss with respect to every hidden state, shape (n_a, m, T_x)
+    caches -- tuple (list of the T_x step caches, x) returned by rnn_forward
+    k -- the window length, an integer >= 1
+
+    Returns:
+    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a),
+                 dba (n_a, 1), as rnn_backward; da0 is what the first window sends to a0
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    step_caches, x = caches
+    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
+    n_a = da.shape[0]  # da: (n_a, m, T_x)
+    dx = np.zeros((n_x, m, T_x))
+    dWax = np.zeros((n_a, n_x))
+    dWaa = np.zeros((n_a, n_a))
+    dba = np.zeros((n_a, 1))
+    da_carried = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        gradients = rnn_cell_backward(da[:, :, t] + da_carried, step_caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        dWax += gradients["dWax"]
+        dWaa += gradients["dWaa"]
+        dba += gradients["dba"]
+        # Step t opens a window when t is a multiple of k: nothing crosses into step t-1.
+        da_carried = gradients["da_prev"] if t % k else np.zeros((n_a, m))
+    da0 = gradients["da_prev"]  # step 0 opens the first window, which does reach a0
+    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}

@@ -133,14 +133,14 @@ def test_initialisation_rejects_bad_sizes(bad):
 def test_numerical_gradient_of_a_known_function_and_x_is_restored():
     x = np.random.default_rng(1).standard_normal((3, 4))
     original = x.copy()
-    grad = numerical_gradient(lambda: np.sum(np.sin(x) * x**2), x)
+    grad = numerical_gradient(lambda v: np.sum(np.sin(v) * v**2), x)
     np.testing.assert_allclose(grad, np.cos(x) * x**2 + 2 * x * np.sin(x), rtol=1e-7, atol=1e-9)
     np.testing.assert_array_equal(x, original)
 
 
 def test_numerical_gradient_refuses_float32():
     with pytest.raises(TypeError, match="float64"):
-        numerical_gradient(lambda: 0.0, np.zeros(3, dtype=np.float32))
+        numerical_gradient(lambda v: 0.0, np.zeros(3, dtype=np.float32))
 
 
 def test_relative_error_is_scale_free_and_cannot_cancel():

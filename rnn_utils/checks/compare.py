@@ -37,6 +37,8 @@ def first_difference(expected, actual, path):
         return _sequence_difference(expected, actual, path)
     if isinstance(expected, dict):
         return _dict_difference(expected, actual, path)
+    if isinstance(expected, float):
+        return _number_difference(expected, actual, path)
     if type(actual) is type(expected) and actual == expected:
         return None
     return Difference(path, f"{path} is {actual!r}, expected {expected!r}")
@@ -65,6 +67,19 @@ def describe_error(expected, actual, path):
         f"max abs error {error[where]:.3g} at {path}[{index}] "
         f"(yours {actual[where]:.6g}, expected {expected[where]:.6g})"
     )
+
+
+def _number_difference(expected, actual, path):
+    """A float such as a loss: any real number (a 0-d or 1-element array too), within the
+    tolerances."""
+    if isinstance(actual, np.ndarray) and actual.size == 1 and actual.dtype.kind in "biuf":
+        actual = actual.item()
+    if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
+        return Difference(path, f"{path} is a {type(actual).__name__}, expected a number")
+    if np.isclose(actual, expected, rtol=RTOL, atol=ATOL):
+        return None
+    return Difference(path, f"{path} is {float(actual):.6g}, expected {expected:.6g} "
+                      f"(error {abs(float(actual) - expected):.3g})")
 
 
 def _sequence_difference(expected, actual, path):

@@ -37,6 +37,7 @@ from rnn_utils.signatures import SIGNATURES
 HELPERS = {
     "rnn_forward": ("rnn_cell_forward",),
     "rnn_backward": ("rnn_cell_backward",),
+    "rnn_backward_truncated": ("rnn_cell_backward",),
     "lstm_forward": ("lstm_cell_forward",),
     "lstm_backward": ("lstm_cell_backward",),
 }
@@ -139,8 +140,11 @@ def reference_of(exercise):
 
 
 def outputs_by_name(exercise, returned):
-    """Output name -> value, for a function returning a tuple or a dict."""
-    names = list(SIGNATURES[exercise.name].returns)
+    """Output name -> value, for a function returning a tuple, a dict or one value."""
+    signature = SIGNATURES[exercise.name]
+    names = list(signature.returns)
+    if signature.returns_single:
+        return {names[0]: returned}
     if isinstance(returned, dict):
         return {name: returned[name] for name in names}
     return dict(zip(names, returned))
@@ -286,10 +290,12 @@ def return_problem(signature, returned):
     """What is wrong with the structure of ``returned`` (a sentence), or None."""
     names = list(signature.returns)
     wanted = "a dict with keys " if signature.returns_dict else "a tuple "
-    wanted += f"({', '.join(names)})"
+    wanted = names[0] if signature.returns_single else wanted + f"({', '.join(names)})"
     kind = dict if signature.returns_dict else (tuple, list)
     if returned is None:
         return f"returned None, expected {wanted}: is the `return` line missing?"
+    if signature.returns_single:  # its type and shape are compared with the reference's
+        return None
     if not isinstance(returned, kind):
         return f"returned a {type(returned).__name__}, expected {wanted}"
     if signature.returns_dict and not all(name in returned for name in names):
