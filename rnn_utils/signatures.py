@@ -112,53 +112,102 @@ def check_arguments(function_name, arguments):
     """
     signature = SIGNATURES[function_name]
     sizes = {}
-    # Parameters first: they fix n_a, n_x, n_y, which the data arguments must then agree with.
-    for name in signature.parameter_arguments:
-        if name in signature.arguments:
-            check_parameters(arguments[name], signature.arguments[name], sizes, function_name)
-    for name, spec in signature.arguments.items():
-        if name not in signature.parameter_arguments:
+    # The first array to meet a dimension fixes its size, and a later one that disagrees is
+    # the one named. So the arguments most likely right go first: the parameters (they fix
+    # n_a, n_x, n_y), then the caches the forward pass built, then other data, and last the
+    # upstream gradients (da_next, da, dz), which are then the ones named when they disagree.
+    for name in sorted(signature.arguments, key=lambda name: _rank(signature, name)):
+        spec = signature.arguments[name]
+        if name in signature.parameter_arguments:
+            check_parameters(arguments[name], spec, sizes, function_name)
+        else:
             check_spec(arguments[name], spec, name, sizes, function_name)
     return sizes
 
 
-def check_spec(value, spec, name, sizes, where):
+def _rank(signature, name):
+    """Checking order of an argument: 0 parameters, 1 a cache layout, 2 other data,
+    3 an upstream gradient (by the course's naming, the array arguments starting with d)."""
+    if name in signature.parameter_arguments:
+        return 0
+    if isinstance(signature.arguments[name], (Entries, Steps)):
+        return 1
+    return 3 if name.startswith("d") else 2
+
+
+def check_spec(value, spec, name, sizes, where, label=None):
     """Check ``value`` against a spec: a shape tuple, a dict of parameter shapes, an Entries
-    layout, a Steps list, or None (anything goes). Binds dimension sizes in ``sizes``."""
+    layout, a Steps list, or None (anything goes). Binds dimension sizes in ``sizes``.
+
+    ``name`` is where the value sits, e.g. "caches[0][1][2]"; ``label`` what it is, e.g. "xt"
+    (messages then call it "caches[0][1][2] (xt)").
+    """
     if spec is None:
         return
     if isinstance(spec, dict):
-        check_parameters(value, spec, sizes, where)
+        check_parameter_entry(value, spec, name, sizes, where, label)
     elif isinstance(spec, Entries):
-        check_entries(value, spec, name, sizes, where)
+        check_entries(value, spec, name, sizes, where, label)
     elif isinstance(spec, Steps):
-        check_steps(value, spec, name, sizes, where)
+        check_steps(value, spec, name, sizes, where, label)
     else:
-        check_shape(value, spec, name, sizes, where)
+        check_shape(value, spec, _shown(name, label), sizes, where)
 
 
-def check_entries(value, spec, name, sizes, where):
-    """A tuple such as a cache: its length, then every entry (arrays of data before the
-    parameters dict, whose shapes are then checked against the sizes the data fixed)."""
-    labels = [label for label, _ in spec.entries]
-    if not isinstance(value, (tuple, list)) or len(value) != len(labels):
-        got = f"a {type(value).__name__}" + (
+def _shown(name, label):
+    return f"{name} ({label})" if label else name
+
+
+def _a_type(value):
+    """'a list', 'an ndarray': the type of value, with its article."""
+    type_name = type(value).__name__
+    return ("an " if type_name[0] in "aeiou" or type_name == "ndarray" else "a ") + type_name
+
+
+def check_entries(value, spec, name, sizes, where, label=None):
+    """A tuple such as a cache: its length, then every entry. A parameters dict in it is
+    checked first, as the parameters argument of a function is: its shapes fix the sizes
+    that the data entries must then agree with."""
+    labels = [entry_label for entry_label, _ in spec.entries]
+    if not isinstance(value, tuple) or len(value) != len(labels):
+        # A list is refused too: a list of step caches passed for the caches could otherwise
+        # pass the length test (when T_x is 2) and fail later with a baffling message.
+        got = _a_type(value) + (
             f" of {len(value)} entries" if isinstance(value, (tuple, list)) else "")
-        raise TypeError(f"{where}: {name} must be a tuple ({', '.join(labels)}), got {got}")
-    for index, (label, entry_spec) in enumerate(spec.entries):
-        check_spec(value[index], entry_spec, f"{name}[{index}] ({label})", sizes, where)
+        raise TypeError(f"{where}: {_shown(name, label)} must be a tuple "
+                        f"({', '.join(labels)}), got {got}")
+    order = sorted(range(len(labels)), key=lambda i: not isinstance(spec.entries[i][1], dict))
+    for index in order:
+        entry_label, entry_spec = spec.entries[index]
+        check_spec(value[index], entry_spec, f"{name}[{index}]", sizes, where, entry_label)
 
 
-def check_steps(value, spec, name, sizes, where):
-    """A list of step caches: one per time step, each checked (T_x must be known already)."""
+def check_steps(value, spec, name, sizes, where, label=None):
+    """A list of step caches: one per time step, each checked. Its length fixes T_x when no
+    argument has yet."""
     if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{where}: {name} must be a list of step caches, "
-                        f"got a {type(value).__name__}")
+        raise TypeError(f"{where}: {_shown(name, label)} must be a list of step caches, "
+                        f"got {_a_type(value)}")
     if "T_x" in sizes and len(value) != sizes["T_x"]:
-        raise ShapeError(f"{where}: {name} holds {len(value)} step caches but T_x = "
-                         f"{sizes['T_x']} steps were expected")
+        raise ShapeError(f"{where}: {_shown(name, label)} holds {len(value)} step caches but "
+                         f"T_x = {sizes['T_x']} steps were expected")
+    sizes.setdefault("T_x", len(value))
     for t, step in enumerate(value):
         check_spec(step, spec.step, f"{name}[{t}]", sizes, where)
+
+
+def check_parameter_entry(value, spec, name, sizes, where, label=None):
+    """A parameters dict held inside a tuple, e.g. the last entry of a step cache: like
+    shapes.check_parameters, but every message says where the dict sits."""
+    shown = _shown(name, label)
+    if not isinstance(value, dict):
+        raise TypeError(f"{where}: {shown} must be a dict, got {type(value).__name__}")
+    missing = [key for key in spec if key not in value]
+    if missing:
+        raise KeyError(f"{where}: {shown} is missing {', '.join(missing)}")
+    for key, shape in spec.items():
+        check_shape(value[key], shape, f"{name}['{key}'] ({label or 'parameters'}['{key}'])",
+                    sizes, where)
 
 
 def validated(function):

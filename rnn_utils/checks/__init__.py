@@ -6,13 +6,12 @@ family in their own module.
 """
 
 from rnn_utils.checks.framework import CheckFailure
+from rnn_utils.checks.gradient_checking import check_numerical_gradient
+from rnn_utils.checks.output_layer import check_output_layer_backward, check_softmax_cross_entropy
 from rnn_utils.checks.rnn_backward import (
-    check_numerical_gradient,
-    check_output_layer_backward,
     check_rnn_backward,
     check_rnn_backward_truncated,
     check_rnn_cell_backward,
-    check_softmax_cross_entropy,
 )
 from rnn_utils.checks.rnn_forward import check_rnn_cell_forward, check_rnn_forward
 

@@ -59,7 +59,17 @@ def _array_difference(expected, actual, path):
 
 
 def describe_error(expected, actual, path):
-    """One line with the largest absolute error, where it is, and both values there."""
+    """One line with the largest absolute error, where it is, and both values there; or, when
+    ``actual`` holds NaN or infinite values the reference has not, how many and the first."""
+    not_finite = ~np.isfinite(actual) & np.isfinite(expected)
+    if not_finite.any():
+        where = tuple(int(i) for i in np.argwhere(not_finite)[0])
+        return (
+            f"{path} has {np.count_nonzero(not_finite)} NaN or infinite value(s) among its "
+            f"{actual.size}, the first at {path}[{', '.join(map(str, where))}] (yours "
+            f"{actual[where]}, expected {expected[where]:.6g}): look for a division by zero, "
+            "the log of 0, or an overflow"
+        )
     error = np.abs(actual.astype(float) - expected)
     where = np.unravel_index(np.argmax(error), error.shape)  # NaN counts as the largest
     index = ", ".join(str(int(i)) for i in where)
@@ -78,6 +88,9 @@ def _number_difference(expected, actual, path):
         return Difference(path, f"{path} is a {type(actual).__name__}, expected a number")
     if np.isclose(actual, expected, rtol=RTOL, atol=ATOL):
         return None
+    if not np.isfinite(actual):
+        return Difference(path, f"{path} is {float(actual)}, expected {expected:.6g}: look for "
+                          "a division by zero, the log of 0, or an overflow")
     return Difference(path, f"{path} is {float(actual):.6g}, expected {expected:.6g} "
                       f"(error {abs(float(actual) - expected):.3g})")
 

@@ -8,7 +8,8 @@ mistakes to recognise) and run by ``run_check``. For each case it:
 2. checks that no input was modified in place, then the returned structure, the shapes, and
    the values of every output (caches included) against the reference, in that order;
 3. at the first problem raises ``CheckFailure``, naming the case, the output and the likely
-   mistake when the wrong output equals a known mistake's output (its "fingerprint").
+   mistake when the wrong output equals a known mistake's output (its "fingerprint"); for a
+   gradient with wrong values it also reports how far it is from a central-difference estimate.
 When every case passes it prints one short deterministic line (nbval compares it).
 """
 
@@ -29,6 +30,7 @@ import numpy as np
 import rnn_utils
 from rnn_utils import reference
 from rnn_utils.checks.compare import first_difference, same
+from rnn_utils.gradcheck import relative_error
 from rnn_utils.shapes import ShapeError, check_shape
 from rnn_utils.signatures import SIGNATURES
 
@@ -48,8 +50,8 @@ class CheckFailure(AssertionError):
 
     Attributes, for the grader's feedback:
     function -- the graded function's name
-    kind -- what failed: "not_implemented", "exception", "return", "shape", "values", "layout"
-            or "input_modified"
+    kind -- what failed: "not_implemented", "exception", "return", "shape", "values" (of an
+            array or a number), "layout" (of a structure such as a cache) or "input_modified"
     case -- the label of the case (its sizes), or None
     output -- the output (or modified argument) concerned, e.g. "a_next", or None
     diagnosis -- key of the recognised mistake, e.g. "missing_ba", or None
@@ -99,6 +101,11 @@ class Exercise:
     mistakes -- the known Mistakes, tried in order when an output is wrong
     layouts -- output name -> names of its entries, e.g. "cache" -> ("a_next", "a_prev", ...)
     aspects -- what a pass guarantees, shown in the success line
+    gradient_check -- for a backward function: function (arguments, output name) returning a
+                      central-difference estimate of that gradient output (an array), or None
+                      when the output is not a gradient; run only when the output is wrong
+    input_hints -- argument name -> (diagnosis key, hint) replacing the generic in-place hint
+                   when the function changed that argument
     """
 
     name: str
@@ -106,6 +113,8 @@ class Exercise:
     mistakes: tuple = ()
     layouts: dict = field(default_factory=dict)
     aspects: str = "shapes, values, cache layout, inputs unchanged"
+    gradient_check: Callable = None
+    input_hints: dict = field(default_factory=dict)
 
 
 def run_check(exercise, function):
@@ -131,7 +140,7 @@ def check_case(exercise, function, case):
     for name in SIGNATURES[exercise.name].returns:
         difference = first_difference(expected[name], outputs[name], name)
         if difference:
-            raise wrong_output(exercise, case, name, expected[name], outputs[name], difference)
+            raise wrong_output(exercise, case, name, expected[name], outputs, difference)
 
 
 def reference_of(exercise):
@@ -270,12 +279,13 @@ def check_inputs_unchanged(exercise, case, received):
     for name, original in case.arguments.items():
         difference = first_difference(original, received[name], name)
         if difference:
+            key, hint = exercise.input_hints.get(name, ("input_modified", None))
             raise CheckFailure(
                 exercise.name, f"your function modified its argument {difference.path} in place",
                 [case.title, f"Compared with before the call: {difference.message}",
-                 IN_PLACE_HINT],
+                 f"Likely mistake: {hint}" if hint else IN_PLACE_HINT],
                 kind="input_modified", case=case.label, output=difference.path,
-                diagnosis="input_modified")
+                diagnosis=key)
 
 
 def unpack_returned(exercise, returned, case):
@@ -297,7 +307,8 @@ def return_problem(signature, returned):
     if signature.returns_single:  # its type and shape are compared with the reference's
         return None
     if not isinstance(returned, kind):
-        return f"returned a {type(returned).__name__}, expected {wanted}"
+        example = f': return {{"{names[0]}": {names[0]}, ...}}' if signature.returns_dict else ""
+        return f"returned a {type(returned).__name__}, expected {wanted}{example}"
     if signature.returns_dict and not all(name in returned for name in names):
         missing = ", ".join(name for name in names if name not in returned)
         return f"the returned dict has no key {missing}; expected {wanted}"
@@ -314,7 +325,7 @@ def check_shapes(exercise, case, outputs):
         try:
             check_shape(outputs[name], shape, name, dict(case.sizes))
         except (TypeError, ShapeError) as error:
-            mistake = diagnose(exercise, case, name, outputs[name])
+            mistake = diagnose(exercise, case, name, outputs[name], outputs=outputs)
             raise CheckFailure(
                 exercise.name, f"{name} has the wrong shape", [case.title, str(error),
                                                                *likely(mistake)],
@@ -322,17 +333,42 @@ def check_shapes(exercise, case, outputs):
             ) from None
 
 
-def wrong_output(exercise, case, name, expected, wrong, difference):
-    """The CheckFailure for an output with wrong values or a wrong layout."""
-    is_array = isinstance(expected, np.ndarray)
-    mistake = diagnose(exercise, case, name, wrong, expected)
+def wrong_output(exercise, case, name, expected, outputs, difference):
+    """The CheckFailure for output ``name`` of ``outputs`` (the student's, by name) with wrong
+    values or a wrong layout."""
+    mistake = diagnose(exercise, case, name, outputs[name], expected, outputs=outputs)
     details = [case.title, difference.message]
     if name in exercise.layouts:
         details.append(f"Expected layout: {name} = ({', '.join(exercise.layouts[name])})")
-    return CheckFailure(
-        exercise.name, f"{name} has wrong values" if is_array else f"{name} is not as expected",
-        details + likely(mistake), kind="values" if is_array else "layout", case=case.label,
-        output=name, diagnosis=mistake and mistake.key)
+    details += gradient_check_lines(exercise, case, name, outputs[name])
+    if isinstance(expected, np.ndarray):
+        problem, kind = f"{name} has wrong values", "values"
+    elif isinstance(expected, float):  # a number such as a loss
+        problem, kind = f"{name} has a wrong value", "values"
+    else:  # a structure such as a cache
+        problem, kind = f"{name} is not as expected", "layout"
+    return CheckFailure(exercise.name, problem, details + likely(mistake), kind=kind,
+                        case=case.label, output=name, diagnosis=mistake and mistake.key)
+
+
+def gradient_check_lines(exercise, case, name, wrong):
+    """The "Gradient check" line for a wrong gradient output, as a list of 0 or 1 lines.
+
+    Compares the student's array with a central-difference estimate of the same gradient (the
+    exercise's ``gradient_check`` hook, which differentiates the forward computation), so that
+    the student sees how far off the gradient is, independently of the reference.
+    """
+    if (exercise.gradient_check is None or not isinstance(wrong, np.ndarray)
+            or wrong.dtype.kind not in "biuf" or not np.all(np.isfinite(wrong))):
+        return []  # NaN is reported on its own
+    try:
+        estimate = exercise.gradient_check(copy.deepcopy(case.arguments), name)
+    except Exception:  # the estimate only adds to the diagnosis: it must never replace it
+        return []
+    if estimate is None or estimate.shape != wrong.shape:
+        return []
+    return [f"Gradient check: relative error of your {name} against central differences "
+            f"{relative_error(wrong, estimate):.1e} (a correct gradient gives < 1e-7)."]
 
 
 # ---- recognising mistakes by their fingerprint ---------------------------------------------
@@ -343,25 +379,31 @@ def likely(mistake):
     return [f"Likely mistake: {mistake.explanation}"] if mistake else []
 
 
-def diagnose(exercise, case, name, wrong, expected=None):
+def diagnose(exercise, case, name, wrong, expected=None, outputs=None):
     """The known Mistake whose output ``name`` equals the student's ``wrong`` one, or None.
 
-    Each mistake's variant runs on the same inputs; the first whose output matches wins.
-    A dtype other than float64, and entries of a layout in the wrong order, are recognised
-    without a variant.
+    Each mistake's variant runs on the same inputs. When the student's other ``outputs`` (by
+    name) are given, the first mistake that reproduces ALL of them wins (two mistakes may give
+    the same first wrong output, e.g. a dxt computed without the tanh derivative, alone or in
+    every gradient); otherwise the first whose output ``name`` matches. A dtype other than
+    float64, and entries of a layout in the wrong order, are recognised without a variant.
     """
     if isinstance(wrong, np.ndarray) and wrong.dtype != np.float64:
         return Mistake("not_float64", f"{name} has dtype {wrong.dtype}, so its values were "
                        "rounded when stored. Create it with np.zeros(shape): float64 by default.",
                        None)
+    partial = None
     for mistake in exercise.mistakes:
         try:
             produced = outputs_by_name(exercise, call_quietly(mistake.variant, case.arguments))
         except Exception:  # a variant need not apply to every case
             continue
-        if same(produced[name], wrong):
+        if not same(produced[name], wrong):
+            continue
+        if outputs is None or all(same(produced[other], outputs[other]) for other in produced):
             return mistake
-    return permuted_layout(exercise, name, wrong, expected)
+        partial = partial or mistake
+    return partial or permuted_layout(exercise, name, wrong, expected)
 
 
 def permuted_layout(exercise, name, wrong, expected):

@@ -1,13 +1,17 @@
-"""Checks of lessons 03-04: the RNN backward pass, gradient checking, the output layer.
+"""Checks of lessons 03-04: the RNN backward pass, one step (rnn_cell_backward) and through time
+(rnn_backward, rnn_backward_truncated).
 
 The cases reuse the forward checks' sizes (all different, plus size-1 edges) and build their
 caches with the reference forward pass, so a case holds exactly what a forward pass stores.
+Each known mistake is a tiny function computing what a function with that mistake returns; a
+wrong gradient is also compared with central differences of the forward pass (the
+``gradient_check`` hook), except for truncated BPTT, which is not a true gradient.
 """
 
 import numpy as np
 
 from rnn_utils import reference
-from rnn_utils.checks.framework import Case, Exercise, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
 from rnn_utils.checks.rnn_forward import CELL_CASES, SEQUENCE_CASES, label, random_rnn_inputs
 
 BACKWARD_ASPECTS = "shapes, values of every gradient, inputs unchanged"
@@ -44,10 +48,12 @@ def rnn_backward_cases():
     return cases
 
 
-# (n_x, n_a, n_y, m, T_x, k, note): windows that divide T_x, that do not, k = 1, k >= T_x
+# (n_x, n_a, n_y, m, T_x, k, note): windows that divide T_x, that do not, k = 1, k >= T_x.
+# In the second, T_x % k is neither 0, 1 nor k-1, so that windows counted from the end differ
+# from windows whose boundary is off by one step.
 TRUNCATED_CASES = (
     (3, 5, 2, 4, 6, 2, "k=2, three windows"),
-    (4, 2, 3, 3, 7, 3, "k=3, the last window shorter"),
+    (4, 2, 3, 3, 7, 5, "k=5, the last window shorter"),
     (2, 3, 4, 1, 5, 1, "k=1, one example"),
     (3, 4, 2, 2, 4, 4, "k=T_x, one window"),
     (2, 3, 2, 3, 3, 10, "k>T_x"),
@@ -64,107 +70,303 @@ def rnn_backward_truncated_cases():
     return cases
 
 
-def random_targets(rng, n_y, m, T_x):
-    """One-hot targets of shape (n_y, m, T_x): one class drawn per example and step."""
-    classes = rng.integers(n_y, size=(m, T_x))
-    return np.moveaxis(np.eye(n_y)[classes], 2, 0)  # (m, T_x, n_y) -> (n_y, m, T_x)
+# ---- Gradient checks: central differences of the forward pass ------------------------------
 
 
-def softmax_cross_entropy_cases():
-    """The Cases of softmax_cross_entropy: arguments y_pred, y."""
-    cases = []
-    for seed, (_, _, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=500):
-        rng = np.random.default_rng(seed)
-        scores = rng.standard_normal((n_y, m, T_x)) * 2 * scale
-        y_pred = np.exp(scores) / np.sum(np.exp(scores), axis=0)  # softmax over the classes
-        sizes = {"n_y": n_y, "m": m, "T_x": T_x}
-        arguments = {"y_pred": y_pred, "y": random_targets(rng, n_y, m, T_x)}
-        cases.append(Case(label(sizes, note if "large" not in note else "confident"), arguments,
-                          sizes))
-    return cases
+def estimate(loss, variables, name):
+    """Central-difference gradient of ``loss()`` with respect to ``variables[name]``.
+
+    The array is perturbed in place, entry by entry, and ``loss`` reads it: it must close over
+    the very arrays in ``variables``. None when ``name`` is not one of them.
+    """
+    if name not in variables:
+        return None
+    return reference.numerical_gradient(lambda _: loss(), variables[name])
 
 
-def output_layer_backward_cases():
-    """The Cases of output_layer_backward: arguments dz, a, parameters."""
-    cases = []
-    for seed, (n_x, n_a, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=600):
-        rng = np.random.default_rng(seed)
-        _, _, parameters = random_rnn_inputs(rng, n_x, n_a, n_y, m, T_x, scale=scale)
-        a = np.tanh(rng.standard_normal((n_a, m, T_x)))
-        dz = rng.standard_normal((n_y, m, T_x)) / m
-        sizes = {"n_a": n_a, "n_y": n_y, "m": m, "T_x": T_x}
-        cases.append(Case(label(sizes, note), {"dz": dz, "a": a, "parameters": parameters},
-                          sizes))
-    return cases
+def rnn_cell_gradient_estimate(arguments, name):
+    """Estimate of output ``name`` of rnn_cell_backward: the gradient of
+    L = sum(da_next * a_next), a_next = rnn_cell_forward(xt, a_prev, parameters)."""
+    da_next, (_, a_prev, xt, parameters) = arguments["da_next"], arguments["cache"]
+    variables = {"dxt": xt, "da_prev": a_prev, "dWax": parameters["Wax"],
+                 "dWaa": parameters["Waa"], "dba": parameters["ba"]}
+
+    def loss():
+        a_next, _, _ = reference.rnn_cell_forward(xt, a_prev, parameters)
+        return float(np.sum(da_next * a_next))
+
+    return estimate(loss, variables, name)
 
 
-# Functions whose gradients the numerical_gradient cases estimate. Module-level functions of
-# the array alone, so that a case can be copied and rerun.
-def sum_of_sines(x):
-    """sum(sin(x) * x^2): every entry has its own, curved, partial derivative."""
-    return float(np.sum(np.sin(x) * x**2))
+def rnn_gradient_estimate(arguments, name):
+    """Estimate of output ``name`` of rnn_backward: the gradient of L = sum(da * a),
+    a = rnn_forward(x, a0, parameters), with a0 and parameters read from the first step cache."""
+    da, (step_caches, x) = arguments["da"], arguments["caches"]
+    a0, parameters = step_caches[0][1], step_caches[0][3]
+    variables = {"dx": x, "da0": a0, "dWax": parameters["Wax"], "dWaa": parameters["Waa"],
+                 "dba": parameters["ba"]}
+
+    def loss():
+        a, _, _ = reference.rnn_forward(x, a0, parameters)
+        return float(np.sum(da * a))
+
+    return estimate(loss, variables, name)
 
 
-def quadratic_form(x):
-    """x^T A x with a fixed non-symmetric A (3 x 3): the gradient (A + A^T) x mixes entries."""
-    matrix = np.arange(9.0).reshape(3, 3) / 4 - 1
-    return float(x.ravel() @ matrix @ x.ravel())
+# ---- Known mistakes of rnn_cell_backward: each returns what that mistake returns. -----------
 
 
-def rnn_step_loss(x):
-    """A loss of an RNN step whose Waa is x (4, 4): how the course uses gradient checking."""
-    rng = np.random.default_rng(7)
-    xt, a_prev = rng.standard_normal((3, 2)), np.tanh(rng.standard_normal((4, 2)))
-    a_next = np.tanh(rng.standard_normal((4, 3)) @ xt + x @ a_prev)
-    return float(np.sum(a_next * rng.standard_normal((4, 2))))
+def _from_dz(dz, cache, **replaced):
+    """The five gradients of a step computed correctly from dz = dL/d(Wax xt + Waa a_prev + ba),
+    (n_a, m), except those given in ``replaced``."""
+    _, a_prev, xt, p = cache
+    gradients = {"dxt": p["Wax"].T @ dz, "da_prev": p["Waa"].T @ dz, "dWax": dz @ xt.T,
+                 "dWaa": dz @ a_prev.T, "dba": np.sum(dz, axis=1, keepdims=True)}
+    return {**gradients, **replaced}
 
 
-def numerical_gradient_cases():
-    """The Cases of numerical_gradient: arguments f, x, eps (x of 1, 2 and 3 axes)."""
-    rng = np.random.default_rng(700)
-    rows = (
-        ("x of shape (5,)", sum_of_sines, rng.standard_normal(5), 1e-6),
-        ("x of shape (3, 4)", sum_of_sines, rng.standard_normal((3, 4)), 1e-6),
-        ("x of shape (2, 3, 2)", sum_of_sines, rng.standard_normal((2, 3, 2)), 1e-6),
-        ("x of shape (3,), a quadratic form", quadratic_form, rng.standard_normal(3), 1e-6),
-        ("x = Waa of an RNN step, shape (4, 4)", rnn_step_loss, rng.standard_normal((4, 4)),
-         1e-6),
-        ("x of shape (2, 3), eps=1e-3", sum_of_sines, rng.standard_normal((2, 3)), 1e-3),
-    )
-    return [Case(text, {"f": f, "x": x, "eps": eps}, {}) for text, f, x, eps in rows]
+def _dz(da_next, cache):
+    """The correct dz: da_next times tanh' = 1 - a_next^2, (n_a, m)."""
+    return da_next * (1 - cache[0] ** 2)
+
+
+def _cell_variant(*, dz=None, **replace):
+    """A variant computing the gradients from a wrong ``dz(da_next, cache)`` and/or with some
+    gradients replaced, each a function (dz, da_next, cache) -> value."""
+
+    def variant(da_next, cache):
+        dz_used = (dz or _dz)(da_next, cache)
+        replaced = {name: make(dz_used, da_next, cache) for name, make in replace.items()}
+        return _from_dz(dz_used, cache, **replaced)
+
+    return variant
+
+
+def _cell_mistake(key, explanation, **variant):
+    """A Mistake of rnn_cell_backward whose variant is _cell_variant(**variant)."""
+    return Mistake(key, explanation, _cell_variant(**variant))
+
+
+DBA_COLUMN = "ba is added to every example (column), so sum dz over axis 1 and keep the column: " \
+    "np.sum(dz, axis=1, keepdims=True), shape (n_a, 1)."
+
+CELL_BACKWARD_MISTAKES = (
+    _cell_mistake("tanh_derivative_twice", "the tanh derivative is applied to a_next, which is "
+                  "already a tanh: 1 - np.tanh(a_next)**2. a_next = tanh(z), so tanh'(z) = "
+                  "1 - a_next**2.", dz=lambda da, c: da * (1 - np.tanh(c[0]) ** 2)),
+    _cell_mistake("missing_tanh_derivative", "the tanh derivative is missing: the gradient "
+                  "reaching Wax @ xt + Waa @ a_prev + ba is dz = da_next * (1 - a_next**2).",
+                  dz=lambda da, c: da),
+    _cell_mistake("derivative_of_a_prev", "the tanh derivative uses a_prev: a_next = tanh(z) "
+                  "is the output of this step's tanh, so tanh'(z) = 1 - a_next**2.",
+                  dz=lambda da, c: da * (1 - c[1] ** 2)),
+    _cell_mistake("derivative_squared_wrong", "the tanh derivative is written (1 - a_next)**2; "
+                  "it is 1 - a_next**2 (square a_next, then subtract from 1).",
+                  dz=lambda da, c: da * (1 - c[0]) ** 2),
+    _cell_mistake("dxt_skips_derivative", "dxt uses da_next directly: xt enters through the "
+                  "tanh too, so dxt = Wax.T @ dz with dz = da_next * (1 - a_next**2).",
+                  dxt=lambda dz, da, c: c[3]["Wax"].T @ da),
+    _cell_mistake("da_prev_missing_transpose", "da_prev = Waa @ dz misses a transpose. Waa is "
+                  "square, so the shapes fit, but the gradient flows back through Waa.T: "
+                  "da_prev = Waa.T @ dz.", da_prev=lambda dz, da, c: c[3]["Waa"] @ dz),
+    _cell_mistake("dWax_transposed", "dWax is transposed (xt @ dz.T). A weight's gradient has "
+                  "the weight's shape: dWax = dz @ xt.T, (n_a, m) @ (m, n_x).",
+                  dWax=lambda dz, da, c: c[2] @ dz.T),
+    _cell_mistake("dWaa_transposed", "dWaa is transposed (a_prev @ dz.T). Waa is square, so the "
+                  "shapes fit, but row i belongs to unit i: dWaa = dz @ a_prev.T.",
+                  dWaa=lambda dz, da, c: c[1] @ dz.T),
+    _cell_mistake("dWaa_uses_a_next", "dWaa uses a_next: Waa multiplies a_prev in the forward "
+                  "pass, so dWaa = dz @ a_prev.T.", dWaa=lambda dz, da, c: dz @ c[0].T),
+    _cell_mistake("parameter_gradients_averaged", "the parameter gradients are divided by m. "
+                  "The loss behind da_next already holds any averaging: sum over the examples, "
+                  "dWax = dz @ xt.T.", dWax=lambda dz, da, c: dz @ c[2].T / da.shape[1],
+                  dWaa=lambda dz, da, c: dz @ c[1].T / da.shape[1],
+                  dba=lambda dz, da, c: np.sum(dz, axis=1, keepdims=True) / da.shape[1]),
+    _cell_mistake("dba_keepdims_missing", "dba is flat, shape (n_a,): np.sum(dz, axis=1) drops "
+                  "the summed axis. Keep it with keepdims=True: dba has ba's shape (n_a, 1).",
+                  dba=lambda dz, da, c: np.sum(dz, axis=1)),
+    _cell_mistake("dba_wrong_axis", "dba is summed over axis 0 (the hidden units). " + DBA_COLUMN,
+                  dba=lambda dz, da, c: np.sum(dz, axis=0, keepdims=True)),
+    _cell_mistake("dba_wrong_axis", "dba is summed over axis 0 (the hidden units). " + DBA_COLUMN,
+                  dba=lambda dz, da, c: np.sum(dz, axis=0)),
+    _cell_mistake("dba_wrong_axis", "dba is one number: np.sum(dz) without an axis adds up "
+                  "every entry. " + DBA_COLUMN, dba=lambda dz, da, c: np.sum(dz)),
+    _cell_mistake("dba_averaged", "dba is averaged over the examples (np.mean). " + DBA_COLUMN,
+                  dba=lambda dz, da, c: np.mean(dz, axis=1, keepdims=True)),
+    _cell_mistake("dba_not_summed", "dba is dz itself, one column per example. " + DBA_COLUMN,
+                  dba=lambda dz, da, c: dz),
+)
+
+
+# ---- Known mistakes of rnn_backward and rnn_backward_truncated (reference cell). ------------
+
+
+def _run_steps(da, caches, times=None, upstream=True, keeps=lambda t: True, cache_of=None):
+    """Run the reference cell backward over the steps, as a BPTT loop with a mistake would.
+
+    times -- the order of the steps (default: T_x-1 down to 0)
+    upstream -- whether step t gets da[:, :, t] on top of the carried gradient
+    keeps(t) -- whether the da_prev of step t is carried to the next step run
+    cache_of(t) -- the index of the step cache used at step t (default t)
+
+    Returns (gradients of each step by t, in the order run; what is carried after the last).
+    """
+    step_caches, x = caches
+    T_x = x.shape[2]
+    carried = np.zeros(da.shape[:2])  # (n_a, m)
+    steps = {}
+    for t in reversed(range(T_x)) if times is None else times:
+        da_next = (da[:, :, t] if upstream else 0) + carried
+        steps[t] = reference.rnn_cell_backward(da_next, step_caches[t if cache_of is None
+                                                                    else cache_of(t)])
+        carried = steps[t]["da_prev"] if keeps(t) else np.zeros_like(carried)
+    return steps, carried
+
+
+def _summed(steps, da0, **replaced):
+    """The dict rnn_backward returns, from each step's gradients: dx stacked in time, the
+    parameter gradients summed over the steps; except those given in ``replaced``."""
+    gradients = {"dx": np.stack([steps[t]["dxt"] for t in sorted(steps)], axis=2), "da0": da0}
+    for name in ("dWax", "dWaa", "dba"):
+        gradients[name] = sum(step[name] for step in steps.values())
+    return {**gradients, **replaced}
+
+
+def _full_bptt(da, caches, **replace):
+    """The correct result with some outputs replaced, each a function of the steps' gradients."""
+    steps, carried = _run_steps(da, caches)
+    return {**_summed(steps, carried), **{name: make(steps, da) for name, make in replace.items()}}
+
+
+def _upstream_forgotten(da, caches):
+    steps, carried = _run_steps(da, caches, upstream=False)
+    return _summed(steps, carried)
+
+
+def _no_carry(da, caches):
+    steps, _ = _run_steps(da, caches, keeps=lambda t: False)
+    return _summed(steps, steps[0]["da_prev"])
+
+
+def _no_carry_da0_zero(da, caches):
+    steps, carried = _run_steps(da, caches, keeps=lambda t: False)
+    return _summed(steps, carried)
+
+
+def _loop_forwards(da, caches):
+    steps, carried = _run_steps(da, caches, times=range(da.shape[2]))
+    return _summed(steps, carried)
+
+
+def _caches_reversed(da, caches):
+    steps, carried = _run_steps(da, caches, cache_of=lambda t: da.shape[2] - 1 - t)
+    return _summed(steps, carried)
+
+
+def _bptt_mistake(key, explanation, **replace):
+    """A Mistake of rnn_backward: full BPTT with some outputs replaced (see _full_bptt)."""
+    return Mistake(key, explanation, lambda da, caches: _full_bptt(da, caches, **replace))
+
+
+DX_PER_STEP = ("dx is not filled step by step: x<t> is used at step t only, so store each "
+               "step's input gradient where it belongs, dx[:, :, t] = gradients[\"dxt\"], "
+               "inside the loop.")
+
+BPTT_MISTAKES = (
+    Mistake("upstream_da_forgotten", "every gradient is zero: the cell only gets the gradient "
+            "carried from step t+1, which starts at zero. Step t gets da[:, :, t] (from the "
+            "output layer) plus the carried gradient.", _upstream_forgotten),
+    Mistake("step_gradient_forgotten", "the gradient from step t+1 is forgotten: a<t> also "
+            "feeds step t+1, so the cell at step t needs da[:, :, t] + the da_prev that step "
+            "t+1 returned.", _no_carry),
+    Mistake("step_gradient_forgotten", "the gradient from step t+1 is forgotten: a<t> also "
+            "feeds step t+1, so the cell at step t needs da[:, :, t] + the da_prev that step "
+            "t+1 returned (update the carried gradient after each step).", _no_carry_da0_zero),
+    Mistake("time_loop_forwards", "the loop runs forwards in time (t = 0 up to T_x-1). The "
+            "gradient flows from the last step back to the first: "
+            "for t in reversed(range(T_x)).", _loop_forwards),
+    Mistake("caches_reversed", "step t uses the cache of step T_x-1-t: caches[0][t] is the "
+            "cache of step t, whatever the order of the loop.", _caches_reversed),
+    _bptt_mistake("da0_wrong_step", "da0 is the da_prev of step T_x-1 (the first step run). "
+                  "a0 feeds step 0, so da0 is the da_prev that step 0 returns, after the loop.",
+                  da0=lambda steps, da: steps[da.shape[2] - 1]["da_prev"]),
+    _bptt_mistake("da0_is_upstream", "da0 is da[:, :, 0], the gradient of a<1>. a0 feeds step "
+                  "0: da0 is the da_prev that step 0 returns.", da0=lambda steps, da: da[:, :, 0]),
+    _bptt_mistake("da0_zero", "da0 is zero: after the loop, set da0 to the da_prev that step 0 "
+                  "returned (a0 feeds step 0 like any other state).",
+                  da0=lambda steps, da: np.zeros(da.shape[:2])),
+    _bptt_mistake("dx_not_stored_per_step", DX_PER_STEP,
+                  dx=lambda steps, da: np.zeros(steps[0]["dxt"].shape + da.shape[2:])),
+    _bptt_mistake("dx_not_stored_per_step", DX_PER_STEP, dx=lambda steps, da: np.concatenate(
+        [steps[0]["dxt"][:, :, None], np.zeros(steps[0]["dxt"].shape + (da.shape[2] - 1,))],
+        axis=2)),
+    _bptt_mistake("dx_not_stored_per_step", DX_PER_STEP, dx=lambda steps, da: np.repeat(
+        steps[0]["dxt"][:, :, None], da.shape[2], axis=2)),
+    _bptt_mistake("dx_not_stored_per_step", DX_PER_STEP, dx=lambda steps, da: steps[0]["dxt"]),
+    _bptt_mistake("parameter_gradients_not_accumulated", "only the gradient of step 0 (the last "
+                  "step run) is kept. The weights are shared by every step: add each step's "
+                  "gradient, dWax += gradients[\"dWax\"] (likewise dWaa, dba).",
+                  dWax=lambda steps, da: steps[0]["dWax"], dWaa=lambda steps, da: steps[0]["dWaa"],
+                  dba=lambda steps, da: steps[0]["dba"]),
+    _bptt_mistake("bias_added_to_itself", "dba is added to itself (dba += dba) rather than "
+                  "accumulating each step's gradient: dba += gradients[\"dba\"].",
+                  dba=lambda steps, da: 2 * steps[0]["dba"]),
+)
+
+
+def _truncated(keeps_of):
+    """A variant of rnn_backward_truncated that keeps the carry from step t when
+    keeps_of(t, k, T_x); da0 is what step 0 returns."""
+
+    def variant(da, caches, k):
+        T_x = da.shape[2]
+        steps, _ = _run_steps(da, caches, keeps=lambda t: keeps_of(t, k, T_x))
+        return _summed(steps, steps[0]["da_prev"])
+
+    return variant
+
+
+def _truncated_da0_zero(da, caches, k):
+    return {**reference.rnn_backward_truncated(da, caches, k), "da0": np.zeros(da.shape[:2])}
+
+
+BOUNDARY = ("the carry is cut at the wrong place. The windows are [0, k), [k, 2k), ...: after "
+            "step t, drop the da_prev it returns when t is a multiple of k (t % k == 0), so "
+            "that nothing crosses from step k into step k-1.")
+
+TRUNCATED_MISTAKES = (
+    Mistake("never_cut", "the carry is never cut: this is full BPTT. Step t (t % k == 0) opens "
+            "a window: its da_prev must not reach step t-1.",
+            _truncated(lambda t, k, T_x: True)),
+    Mistake("cut_every_step", "the carry is cut after every step, as if k = 1: within a window "
+            "the gradient still flows back from step to step.",
+            _truncated(lambda t, k, T_x: False)),
+    Mistake("truncation_boundary_off_by_one", BOUNDARY,
+            _truncated(lambda t, k, T_x: t % k != k - 1)),
+    Mistake("truncation_boundary_off_by_one", BOUNDARY,
+            _truncated(lambda t, k, T_x: (t - 1) % k != 0)),
+    Mistake("windows_from_the_end", "the windows are counted from the end of the sequence. "
+            "They start at step 0: [0, k), [k, 2k), ..., the last one may be shorter.",
+            _truncated(lambda t, k, T_x: (T_x - t) % k != 0)),
+    Mistake("da0_zero", "da0 is zero: step 0 opens the first window, whose gradient does reach "
+            "a0. da0 is the da_prev that step 0 returns, whatever the cut does to the carry.",
+            _truncated_da0_zero),
+)
 
 
 RNN_CELL_BACKWARD = Exercise("rnn_cell_backward", rnn_cell_backward_cases,
-                             aspects=BACKWARD_ASPECTS)
-NUMERICAL_GRADIENT = Exercise("numerical_gradient", numerical_gradient_cases,
-                              aspects="1-3 axes, values, eps used, x restored")
-SOFTMAX_CROSS_ENTROPY = Exercise("softmax_cross_entropy", softmax_cross_entropy_cases,
-                                 aspects="loss, dz, inputs unchanged")
-OUTPUT_LAYER_BACKWARD = Exercise("output_layer_backward", output_layer_backward_cases,
-                                 aspects=BACKWARD_ASPECTS)
-RNN_BACKWARD = Exercise("rnn_backward", rnn_backward_cases, aspects=BACKWARD_ASPECTS)
+                             mistakes=CELL_BACKWARD_MISTAKES, aspects=BACKWARD_ASPECTS,
+                             gradient_check=rnn_cell_gradient_estimate)
+RNN_BACKWARD = Exercise("rnn_backward", rnn_backward_cases, mistakes=BPTT_MISTAKES,
+                        aspects=BACKWARD_ASPECTS, gradient_check=rnn_gradient_estimate)
+# No gradient check: truncated BPTT is deliberately not the gradient of the forward pass.
 RNN_BACKWARD_TRUNCATED = Exercise("rnn_backward_truncated", rnn_backward_truncated_cases,
-                                  aspects=BACKWARD_ASPECTS)
+                                  mistakes=TRUNCATED_MISTAKES, aspects=BACKWARD_ASPECTS)
 
 
 def check_rnn_cell_backward(rnn_cell_backward):
     """Check a student's ``rnn_cell_backward(da_next, cache)``; CheckFailure if wrong."""
     run_check(RNN_CELL_BACKWARD, rnn_cell_backward)
-
-
-def check_numerical_gradient(numerical_gradient):
-    """Check a student's ``numerical_gradient(f, x, eps)``; CheckFailure if wrong."""
-    run_check(NUMERICAL_GRADIENT, numerical_gradient)
-
-
-def check_softmax_cross_entropy(softmax_cross_entropy):
-    """Check a student's ``softmax_cross_entropy(y_pred, y)``; CheckFailure if wrong."""
-    run_check(SOFTMAX_CROSS_ENTROPY, softmax_cross_entropy)
-
-
-def check_output_layer_backward(output_layer_backward):
-    """Check a student's ``output_layer_backward(dz, a, parameters)``; CheckFailure if wrong."""
-    run_check(OUTPUT_LAYER_BACKWARD, output_layer_backward)
 
 
 def check_rnn_backward(rnn_backward):
