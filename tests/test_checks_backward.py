@@ -388,3 +388,11 @@ def test_the_check_runs_any_callable(capsys):
     # run_check takes what the notebook defines; a lambda around the reference passes too.
     run_check(RNN_BACKWARD, lambda da, caches: reference.rnn_backward(da, caches))
     assert capsys.readouterr().out == PASSED[check_rnn_backward]
+
+
+def test_a_small_error_is_shown_with_enough_digits_to_see_it():
+    from rnn_utils.checks.compare import describe_error
+
+    expected = np.array([1.1072, 2.0])
+    message = describe_error(expected, expected + np.array([1.5e-7, 0.0]), "grad")
+    assert "yours 1.1072001, expected 1.1072)" in message

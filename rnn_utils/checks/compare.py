@@ -73,10 +73,18 @@ def describe_error(expected, actual, path):
     error = np.abs(actual.astype(float) - expected)
     where = np.unravel_index(np.argmax(error), error.shape)  # NaN counts as the largest
     index = ", ".join(str(int(i)) for i in where)
-    return (
-        f"max abs error {error[where]:.3g} at {path}[{index}] "
-        f"(yours {actual[where]:.6g}, expected {expected[where]:.6g})"
-    )
+    yours, wanted = distinct_texts(float(actual[where]), float(expected[where]))
+    return f"max abs error {error[where]:.3g} at {path}[{index}] (yours {yours}, expected {wanted})"
+
+
+def distinct_texts(yours, expected):
+    """Both numbers with 6 significant digits, or more (up to 15) until they read differently:
+    a small error must not be shown as "yours 1.1072, expected 1.1072"."""
+    for digits in range(6, 16):
+        texts = f"{yours:.{digits}g}", f"{expected:.{digits}g}"
+        if texts[0] != texts[1]:
+            break
+    return texts
 
 
 def _number_difference(expected, actual, path):
