@@ -10,7 +10,7 @@ import functools
 import inspect
 from dataclasses import dataclass, field
 
-from rnn_utils.params import RNN_SHAPES
+from rnn_utils.params import LSTM_SHAPES, RNN_SHAPES
 from rnn_utils.shapes import ShapeError, check_parameters, check_shape
 
 
@@ -58,6 +58,16 @@ RNN_GRADIENTS = {"dx": ("n_x", "m", "T_x"), "da0": ("n_a", "m"), "dWax": ("n_a",
                  "dWaa": ("n_a", "n_a"), "dba": ("n_a", 1)}
 
 
+# The same for the LSTM: a step cache as lstm_cell_forward stores it, the caches of lstm_forward.
+LSTM_STEP_CACHE = Entries((
+    ("a_next", ("n_a", "m")), ("c_next", ("n_a", "m")), ("a_prev", ("n_a", "m")),
+    ("c_prev", ("n_a", "m")), ("ft", ("n_a", "m")), ("it", ("n_a", "m")), ("cct", ("n_a", "m")),
+    ("ot", ("n_a", "m")), ("xt", ("n_x", "m")), ("parameters", LSTM_SHAPES)))
+LSTM_CACHES = Entries((("list of step caches", Steps(LSTM_STEP_CACHE)),
+                       ("x", ("n_x", "m", "T_x"))))
+GATE_GRADIENTS = {name: ("n_a", "n_a+n_x") if name.startswith("dW") else ("n_a", 1)
+                  for name in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
+
 SIGNATURES = {
     "rnn_cell_forward": Signature(
         arguments={"xt": ("n_x", "m"), "a_prev": ("n_a", "m"), "parameters": RNN_SHAPES},
@@ -95,6 +105,28 @@ SIGNATURES = {
     "rnn_backward_truncated": Signature(
         arguments={"da": ("n_a", "m", "T_x"), "caches": RNN_CACHES, "k": None},
         returns=RNN_GRADIENTS,
+        returns_dict=True,
+    ),
+    "lstm_cell_forward": Signature(
+        arguments={"xt": ("n_x", "m"), "a_prev": ("n_a", "m"), "c_prev": ("n_a", "m"),
+                   "parameters": LSTM_SHAPES},
+        returns={"a_next": ("n_a", "m"), "c_next": ("n_a", "m"), "yt_pred": ("n_y", "m"),
+                 "cache": None},
+    ),
+    "lstm_forward": Signature(
+        arguments={"x": ("n_x", "m", "T_x"), "a0": ("n_a", "m"), "parameters": LSTM_SHAPES},
+        returns={"a": ("n_a", "m", "T_x"), "y": ("n_y", "m", "T_x"), "c": ("n_a", "m", "T_x"),
+                 "caches": None},
+    ),
+    "lstm_cell_backward": Signature(
+        arguments={"da_next": ("n_a", "m"), "dc_next": ("n_a", "m"), "cache": LSTM_STEP_CACHE},
+        returns={"dxt": ("n_x", "m"), "da_prev": ("n_a", "m"), "dc_prev": ("n_a", "m"),
+                 **GATE_GRADIENTS},
+        returns_dict=True,
+    ),
+    "lstm_backward": Signature(
+        arguments={"da": ("n_a", "m", "T_x"), "caches": LSTM_CACHES},
+        returns={"dx": ("n_x", "m", "T_x"), "da0": ("n_a", "m"), **GATE_GRADIENTS},
         returns_dict=True,
     ),
 }

@@ -7,6 +7,12 @@ family in their own module.
 
 from rnn_utils.checks.framework import CheckFailure
 from rnn_utils.checks.gradient_checking import check_numerical_gradient
+from rnn_utils.checks.lstm import (
+    check_lstm_backward,
+    check_lstm_cell_backward,
+    check_lstm_cell_forward,
+    check_lstm_forward,
+)
 from rnn_utils.checks.output_layer import check_output_layer_backward, check_softmax_cross_entropy
 from rnn_utils.checks.rnn_backward import (
     check_rnn_backward,
@@ -17,6 +23,10 @@ from rnn_utils.checks.rnn_forward import check_rnn_cell_forward, check_rnn_forwa
 
 __all__ = [
     "CheckFailure",
+    "check_lstm_backward",
+    "check_lstm_cell_backward",
+    "check_lstm_cell_forward",
+    "check_lstm_forward",
     "check_numerical_gradient",
     "check_output_layer_backward",
     "check_rnn_backward",
