@@ -12,7 +12,7 @@ JOBS ?= auto
 # JupyterLab refuses to run as root (as in many containers) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test notebooks lint lock clean
+.PHONY: install lab test notebooks grade lint lock clean
 
 install: $(STAMP)
 
@@ -32,6 +32,19 @@ test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval over the solution
 
 notebooks: $(STAMP)  ## rebuild every notebook (and rnn_utils/reference.py) from solutions/*.py
 	$(BIN)/rnn-course build
+
+# `make grade` stops before doing anything when SUBMISSIONS or OUT is not given.
+ifneq ($(filter grade,$(MAKECMDGOALS)),)
+ifeq ($(strip $(SUBMISSIONS)),)
+$(error make grade: give SUBMISSIONS (one folder per student) and OUT, e.g. make grade SUBMISSIONS=examples/class OUT=/tmp/grade-out [GRADE_ARGS='--jobs 4 --timeout 60'])
+endif
+ifeq ($(strip $(OUT)),)
+$(error make grade: give OUT, the folder for the results, e.g. OUT=/tmp/grade-out)
+endif
+endif
+
+grade: $(STAMP)  ## grade SUBMISSIONS/<student>/<lesson>.ipynb into OUT (see README)
+	$(BIN)/rnn-course grade "$(SUBMISSIONS)" --out "$(OUT)" $(GRADE_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,11 +1,18 @@
-"""The instructor's command line: `rnn-course build [--check]`."""
+"""The instructor's command line: `rnn-course build [--check]` and `rnn-course grade`."""
 
 import argparse
+import os
+import re
 import sys
+import time
 from pathlib import Path
 
 from rnn_course.build import build_course
+from rnn_course.grade import GradeError, Progress, grade
+from rnn_course.grade_course import CourseError
 from rnn_course.lesson import LessonError
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
 
 def find_root(start=None):
@@ -17,7 +24,27 @@ def find_root(start=None):
     raise FileNotFoundError(f"no course checkout (solutions/ and rnn_utils/) at or above {start}")
 
 
-def main(argv=None):
+def memory_size(text):
+    """Bytes from "2G", "512M", "1.5g", "2GB" (powers of 1024); "0" or "none": no limit."""
+    if text.strip().lower() in ("0", "none", "unlimited"):
+        return 0
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 2G, 512M, none)")
+    power = " kmgt".index(match.group(2).lower() or " ")
+    return int(float(match.group(1)) * 1024**power)
+
+
+def positive(kind):
+    def parse(text):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
+
+
+def _parser():
     parser = argparse.ArgumentParser(prog="rnn-course", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
@@ -27,17 +54,52 @@ def main(argv=None):
         help="write nothing; exit 1 if any generated file differs from a fresh build")
     build.add_argument("--root", help="course checkout (default: found from the current folder)")
     build.add_argument("lessons", nargs="*", help="lesson names to execute (default: all)")
-    args = parser.parse_args(argv)
+    grade_parser = commands.add_parser(
+        "grade", help="grade SUBMISSIONS/<student>/<lesson>.ipynb with nbval",
+        description="Grade every student folder of SUBMISSIONS; write OUT/grades.csv, "
+                    "OUT/summary.csv and OUT/feedback/<student>.md. See docs/grading.md.")
+    grade_parser.add_argument("submissions", metavar="SUBMISSIONS",
+                              help="folder with one folder per student")
+    grade_parser.add_argument("--out", required=True, metavar="OUT",
+                              help="folder for the results (created; earlier results replaced)")
+    grade_parser.add_argument("--jobs", type=positive(int), default=os.cpu_count() or 1,
+                              help="notebooks graded in parallel (default: all cores)")
+    grade_parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
+                              help="time limit per cell (default: 60)")
+    grade_parser.add_argument("--memory", type=memory_size, default="2G",
+                              help="address-space limit per kernel (default: 2G; none: no limit)")
+    grade_parser.add_argument("--course", help="course checkout (default: found from the "
+                              "current folder)")
+    grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
+                              help="grade only these lessons (names or numbers, e.g. 01 02)")
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
     try:
+        if args.command == "grade":
+            return _grade(args)
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))
-    except (LessonError, FileNotFoundError) as error:
+    except (LessonError, FileNotFoundError, CourseError, GradeError) as error:
         print(f"rnn-course: {error}", file=sys.stderr)
         return 2
     if args.check and stale:
         print("rnn-course: generated files are out of date; run `make notebooks`", file=sys.stderr)
         return 1
+    return 0
+
+
+def _grade(args):
+    root = Path(args.course) if args.course else find_root()
+    start = time.monotonic()
+    rows = grade(args.submissions, args.out, root, workers=args.jobs, timeout=args.timeout,
+                 memory=args.memory, lessons=args.lessons, progress=Progress())
+    students = len({row["student"] for row in rows})
+    print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s; "
+          f"results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,175 @@
+"""Make the example class: a few students of lessons 01-02 whose grades are known.
+
+    .venv/bin/python examples/make_class.py [FOLDER]     (default: examples/class)
+
+Each student's notebooks are made from the release notebooks (notebooks/) and the answers in
+the lesson sources (solutions/*.py), so that the class follows the course when it changes;
+tests/test_grade_example.py fails when the committed class differs from what this script
+makes. FOLDER/expected.csv holds the verdict each exercise must get, and why.
+
+Try it: make grade SUBMISSIONS=examples/class OUT=/tmp/grade-out
+"""
+
+import copy
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rnn_course.lesson import read_lesson, without_markers  # noqa: E402
+
+LESSONS = ("01_rnn_cell_forward", "02_rnn_forward")
+POINTS = {"rnn_cell_forward": 2, "rnn_forward": 3}
+PASS_LINE = ("rnn_cell_forward: all checks passed (6 cases: shapes, values, cache layout, "
+             "inputs unchanged).\n")
+
+
+def release(lesson):
+    """The cells of the release notebook, as JSON dicts."""
+    return json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text(encoding="utf-8"))
+
+
+def answer(function):
+    """The full solution of a graded function, from its lesson source."""
+    for lesson in LESSONS:
+        for entry in read_lesson(ROOT / "solutions" / f"{lesson}.py").cells:
+            if entry.role == "graded" and entry.grade_id == function:
+                return without_markers(entry.cell.source)
+    raise KeyError(function)
+
+
+def variant(function, old, new):
+    """The solution with one seeded change; stops when the solution no longer contains ``old``."""
+    source = answer(function)
+    if old not in source:
+        raise SystemExit(f"make_class: the solution of {function} no longer contains {old!r}")
+    return source.replace(old, new, 1)
+
+
+def cell_index(notebook, cell_id):
+    return next(i for i, cell in enumerate(notebook["cells"]) if cell.get("id") == cell_id)
+
+
+def with_source(notebook, cell_id, source):
+    """A copy of ``notebook`` whose cell ``cell_id`` holds ``source``."""
+    notebook = copy.deepcopy(notebook)
+    notebook["cells"][cell_index(notebook, cell_id)]["source"] = source
+    return notebook
+
+
+def with_added(notebook, after_id, source):
+    """A copy with a code cell of the student's own inserted after cell ``after_id``."""
+    notebook = copy.deepcopy(notebook)
+    cell = {"cell_type": "code", "execution_count": None, "id": f"student-{after_id}",
+            "metadata": {}, "outputs": [], "source": source}
+    notebook["cells"].insert(cell_index(notebook, after_id) + 1, cell)
+    return notebook
+
+
+def without_ids(notebook):
+    """As an old editor saves it: nbformat 4.4, no cell ids, no cell metadata."""
+    notebook = copy.deepcopy(notebook)
+    notebook["nbformat_minor"] = 4
+    for cell in notebook["cells"]:
+        cell.pop("id", None)
+        cell["metadata"] = {}
+    return notebook
+
+
+def tampered_check(notebook):
+    """The check cell replaced by a print of the success line, its output pasted in."""
+    notebook = with_source(notebook, "check_rnn_cell_forward", f"print({PASS_LINE.strip()!r})")
+    cell = notebook["cells"][cell_index(notebook, "check_rnn_cell_forward")]
+    cell["execution_count"] = 3
+    cell["outputs"] = [{"name": "stdout", "output_type": "stream", "text": PASS_LINE}]
+    return notebook
+
+
+def edited_import_and_deleted_graded(notebook):
+    """The locked import cell edited to take rnn_forward from the reference; graded cell gone."""
+    import_id = "cell-01"
+    source = "".join(notebook["cells"][cell_index(notebook, import_id)]["source"])
+    notebook = with_source(notebook, import_id,
+                           source.rstrip("\n") + "\nfrom rnn_utils.reference import rnn_forward\n")
+    del notebook["cells"][cell_index(notebook, "rnn_forward")]
+    return notebook
+
+
+def students():
+    """student -> (lesson -> notebook JSON, other files, expected rows)."""
+    one, two = release(LESSONS[0]), release(LESSONS[1])
+    noisy = variant("rnn_forward", "    caches = (caches, x)\n",
+                    "    print('debugging: done with', T_x, 'steps')\n"
+                    "    import warnings\n"
+                    "    warnings.warn('a warning from my rnn_forward')\n"
+                    "    caches = (caches, x)\n")
+    return {
+        "alice": ({
+            LESSONS[0]: with_source(one, "rnn_cell_forward", answer("rnn_cell_forward")),
+            LESSONS[1]: with_source(two, "rnn_forward", answer("rnn_forward")),
+        }, {}, [("passed", "correct"), ("passed", "correct")]),
+        "bob": ({LESSONS[0]: one, LESSONS[1]: two}, {},
+                [("failed", "the release, untouched"), ("failed", "the release, untouched")]),
+        "carol": ({
+            LESSONS[0]: with_source(one, "rnn_cell_forward", variant(
+                "rnn_cell_forward", "Waa @ a_prev + ba)", "Waa @ a_prev)")),
+            LESSONS[1]: with_added(with_source(two, "rnn_forward", noisy), "cell-01",
+                                   "raise ValueError('a cell of my own that fails')\n"),
+        }, {}, [("failed", "seeded bug: the bias ba is missing"),
+                ("passed", "correct, prints and warns; an added cell raises")]),
+        "dave": ({LESSONS[0]: with_source(one, "rnn_cell_forward", answer("rnn_cell_forward"))},
+                 {"notes.txt": "my notes, not a lesson\n"},
+                 [("passed", "correct"), ("missing", "lesson 02 not handed in")]),
+        "erin": ({
+            LESSONS[0]: tampered_check(one),
+            LESSONS[1]: edited_import_and_deleted_graded(two),
+        }, {}, [("failed", "stub; check cell replaced by a print, expected output pasted"),
+                ("failed", "graded cell deleted; locked import edited to the reference")]),
+        "frank": ({
+            LESSONS[0]: without_ids(with_source(one, "rnn_cell_forward",
+                                                answer("rnn_cell_forward"))),
+            LESSONS[1]: with_source(two, "rnn_forward", variant(
+                "rnn_forward", "rnn_cell_forward(x[:, :, t], a_next, parameters)",
+                "rnn_cell_forward(x[:, :, t], a0, parameters)")),
+        }, {}, [("passed", "correct, saved without cell ids or metadata"),
+                ("failed", "seeded bug: the state is not carried from step to step")]),
+    }
+
+
+def expected_csv(table):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "notebook", "exercise", "points", "max_points", "status", "why"])
+    functions = list(POINTS)
+    for student, (_, _, verdicts) in sorted(table.items()):
+        for lesson, function, (status, why) in zip(LESSONS, functions, verdicts):
+            points = POINTS[function] if status == "passed" else 0
+            writer.writerow([student, f"{lesson}.ipynb", function, points, POINTS[function],
+                             status, why])
+    return buffer.getvalue()
+
+
+def make_class(folder):
+    """Write the class into ``folder`` (made if needed); returns the paths written."""
+    folder = Path(folder)
+    table = students()
+    written = []
+    for student, (notebooks, others, _) in table.items():
+        (folder / student).mkdir(parents=True, exist_ok=True)
+        files = {f"{lesson}.ipynb": json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+                 for lesson, nb in notebooks.items()}
+        for name, text in {**files, **others}.items():
+            (folder / student / name).write_text(text, encoding="utf-8")
+            written.append(folder / student / name)
+    (folder / "expected.csv").write_text(expected_csv(table), encoding="utf-8")
+    return written + [folder / "expected.csv"]
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples" / "class"
+    for path in make_class(target):
+        print(path)

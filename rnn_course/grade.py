@@ -1,0 +1,211 @@
+"""``rnn-course grade``: grade a folder of submissions with nbval; gradebook and feedback.
+
+    SUBMISSIONS/<student>/<lesson>.ipynb  --compose-->  release + the student's cells
+                                          --nbval---->  one kernel per notebook, contained
+                                          --judge---->  OUT/grades.csv, OUT/summary.csv,
+                                                        OUT/feedback/<student>.md
+
+The modules: grade_course (the course's lessons and exercises), grade_compose (the notebook
+that runs), grade_run (nbval in contained, parallel pytest processes), grade_plugin (inside
+those processes), grade_verdict (a check cell's result -> status and reason), grade_report
+(the files). The contract is in DESIGN.md, "Grading contract"; docs/grading.md explains the
+choices and the limits.
+"""
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rnn_course.grade_compose import NotANotebook, compose, read_submission
+from rnn_course.grade_course import load_course
+from rnn_course.grade_report import feedback_text, write_outputs
+from rnn_course.grade_run import Job, Settings, run_jobs
+from rnn_course.grade_verdict import Verdict, judge, one_line
+
+
+class GradeError(Exception):
+    """The grader cannot run (bad arguments); the message says why."""
+
+
+@dataclass
+class Submission:
+    """One student's hand-in of one lesson and what became of it."""
+
+    student: str
+    lesson: object  # CourseLesson
+    problem: Verdict = None  # missing or unreadable: the verdict on every exercise
+    composed: object = None  # Composed, when it runs
+    run: object = None  # grade_run.Run, once it ran
+    added: set = field(default_factory=set)  # ids of the student's own cells
+
+
+def students(submissions):
+    """(student, folder) for every student folder, sorted; other entries are reported."""
+    found, skipped = [], []
+    for entry in sorted(Path(submissions).iterdir()):
+        if entry.name.startswith("."):
+            continue
+        (found if entry.is_dir() else skipped).append(entry)
+    for entry in skipped:
+        print(f"rnn-course grade: ignored {entry} (not a student folder)", file=sys.stderr)
+    return [(folder.name, folder) for folder in found]
+
+
+def prepare(course, student, folder):
+    """The student's Submissions, one per lesson: composed, missing or unreadable."""
+    prepared = []
+    for lesson in course.lessons:
+        submission = Submission(student, lesson)
+        path = folder / lesson.filename
+        try:
+            if not path.exists():
+                submission.problem = Verdict(
+                    "missing", f"not handed in: no {lesson.filename} in the student's folder")
+            else:
+                cells = read_submission(path)
+                submission.composed = compose(lesson, cells, course.package_root)
+                submission.added = {c.id for c in submission.composed.notebook.cells
+                                    if c.id.startswith("added-")}
+        except (NotANotebook, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            submission.problem = Verdict("error", one_line(f"not a valid notebook ({reason})"))
+        prepared.append(submission)
+    return prepared
+
+
+def ignored_files(course, folder):
+    """Names in a student's folder that are not lessons of the course (hidden ones aside)."""
+    lessons = {lesson.filename for lesson in course.lessons}
+    return sorted(entry.name for entry in folder.iterdir()
+                  if entry.name not in lessons and not entry.name.startswith("."))
+
+
+def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**30,
+          lessons=None, progress=None):
+    """Grade every student folder of ``submissions`` into ``out``; returns the grade rows.
+
+    Raises GradeError or grade_course.CourseError when the grader cannot run.
+    """
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    _check_folders(submissions, out)
+    course = load_course(course_root, lessons)
+    settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root)
+    roster = students(submissions)
+    prepared = [s for name, folder in roster for s in prepare(course, name, folder)]
+    to_run = [s for s in prepared if s.composed is not None]
+    if progress:
+        progress.start(len(to_run))
+    jobs = [Job(index, s.lesson.filename, s.composed.notebook) for index, s in enumerate(to_run)]
+    runs = run_jobs(jobs, settings, workers, done=progress.advance if progress else lambda n: 0)
+    for index, submission in enumerate(to_run):
+        submission.run = runs[index]
+    if progress:
+        progress.finish()
+    rows, feedback = _results(course, roster, prepared, timeout)
+    write_outputs(out, rows, feedback)
+    return rows
+
+
+def _check_folders(submissions, out):
+    if not submissions.is_dir():
+        raise GradeError(f"{submissions} is not a folder of submissions")
+    if out == submissions or submissions in out.parents:
+        raise GradeError(f"OUT ({out}) must not be inside SUBMISSIONS ({submissions}): "
+                         "the submissions are never modified")
+    if out.exists() and not out.is_dir():
+        raise GradeError(f"OUT ({out}) exists and is not a folder")
+
+
+def _results(course, roster, prepared, timeout):
+    """The rows of grades.csv, in order, and each student's feedback text."""
+    rows, feedback = [], {}
+    folders = dict(roster)
+    for student, _ in roster:
+        mine = [s for s in prepared if s.student == student]
+        student_rows, verdicts, remarks = [], {}, {}
+        for submission in mine:
+            remarks[submission.lesson.name] = submission.composed.remarks if submission.composed \
+                else []
+            for exercise in submission.lesson.exercises:
+                verdict = _verdict(submission, exercise, timeout)
+                verdicts[(submission.lesson.name, exercise.function)] = verdict
+                student_rows.append(_row(submission, exercise, verdict))
+        rows += student_rows
+        problems = {s.lesson.name: s.problem.message for s in mine if s.problem}
+        feedback[student] = feedback_text(student, course.lessons, student_rows, verdicts,
+                                          remarks, ignored_files(course, folders[student]),
+                                          problems)
+    return rows, feedback
+
+
+def _verdict(submission, exercise, timeout):
+    """The verdict on one exercise, with the composition's note on its graded cell."""
+    if submission.problem:
+        return submission.problem
+    expected = "".join(o.get("text", "") for o in submission.lesson.expected[exercise.check_id][0]
+                       if o.get("output_type") == "stream")
+    verdict = judge(exercise, submission.run, timeout, _describer(submission), expected)
+    note = submission.composed.notes.get(exercise.function)
+    if note:
+        message = one_line(f"{verdict.message.rstrip('.')}; note: {note}")
+        verdict = Verdict(verdict.status, message, verdict.details, note)
+    return verdict
+
+
+def _describer(submission):
+    """Words for a cell of the composed notebook, for reasons pointing at an earlier cell."""
+    graded = {ex.graded_id: ex.function for ex in submission.lesson.exercises}
+
+    def describe(cell_id):
+        if cell_id in submission.added:
+            return "a cell you added"
+        if cell_id in graded:
+            return f"the graded cell of {graded[cell_id]}"
+        return f"cell {cell_id} of the lesson"
+
+    return describe
+
+
+def _row(submission, exercise, verdict):
+    return {
+        "student": submission.student,
+        "notebook": submission.lesson.filename,
+        "exercise": exercise.function,
+        "points": exercise.points if verdict.status == "passed" else 0,
+        "max_points": exercise.points,
+        "status": verdict.status,
+        "message": verdict.message,
+    }
+
+
+class Progress:
+    """A progress bar on stderr, ``grading [#####.....] 12/40 notebooks``; drawn only when
+    stderr is a terminal, so that logs and CI output stay clean."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.total = self.count = 0
+
+    def start(self, total):
+        self.total = total
+        self._draw()
+
+    def advance(self, count):
+        self.count += count
+        self._draw()
+
+    def finish(self):
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _draw(self):
+        if not self.enabled:
+            return
+        filled = self.WIDTH * self.count // self.total if self.total else self.WIDTH
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\rgrading [{bar}] {self.count}/{self.total} notebooks")
+        self.stream.flush()

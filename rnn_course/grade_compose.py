@@ -1,0 +1,277 @@
+"""Compose the notebook the grader runs from a student's submission and the release.
+
+The composed notebook is the release's sequence of cells, in the release's order:
+- each graded cell holds the student's source for it (found by cell id, else by nbgrader
+  grade_id, else as the last student cell defining the function); the release's stub when the
+  student deleted it;
+- every other release cell is restored from the release, whatever the student did to it;
+- each check cell gets a short prologue (fresh course modules, see ``check_source``) and the
+  expected outputs of the solution notebook: only check cells are compared by nbval;
+- the student's own code cells (ids the release does not know) are kept, placed after the
+  release cell they followed in the submission, with their outputs and metadata dropped.
+Nothing the student wrote into a check cell, its outputs or its metadata reaches the run.
+"""
+
+import ast
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+
+import nbformat
+
+from rnn_course.grade_course import nbgrader
+
+MAX_NOTEBOOK_BYTES = 100 * 2**20
+REFERENCE_IMPORT = re.compile(
+    r"rnn_utils\.reference|from\s+rnn_utils\s+import\s[^\n]*\breference\b")
+
+
+class NotANotebook(Exception):
+    """The file cannot be read as a notebook; the message says why, in a few words."""
+
+
+@dataclass
+class Composed:
+    """The notebook to run, and remarks on the submission for the feedback."""
+
+    notebook: nbformat.NotebookNode
+    remarks: list = field(default_factory=list)  # lesson-wide, for the student
+    notes: dict = field(default_factory=dict)  # function -> remark on its graded cell
+
+
+# ---- reading a submission --------------------------------------------------------------------
+
+
+def read_submission(path):
+    """The cells of a student's notebook as plain dicts (cell_type, source, id, metadata).
+
+    Tolerant of what notebook editors write (missing ids, source as a list of lines, nbformat
+    3); raises NotANotebook for a file that is not a notebook at all.
+    """
+    data = path.read_bytes()
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotANotebook(f"larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+    if not data.strip():
+        raise NotANotebook("empty file")
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise NotANotebook("not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise NotANotebook(f"not JSON: {error}") from None
+    if isinstance(content, dict) and "worksheets" in content:  # nbformat 3
+        content = _upgrade(content)
+    if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+        raise NotANotebook("JSON without a list of cells")
+    return [_plain_cell(cell) for cell in content["cells"] if isinstance(cell, dict)]
+
+
+def _upgrade(content):
+    try:
+        return json.loads(nbformat.writes(nbformat.reads(json.dumps(content), as_version=4)))
+    except Exception as error:  # any failure of the conversion means: not a usable notebook
+        raise NotANotebook(f"nbformat 3 notebook that cannot be converted: {error}") from None
+
+
+def _plain_cell(cell):
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(part for part in source if isinstance(part, str))
+    metadata = cell.get("metadata")
+    return {
+        "cell_type": cell.get("cell_type") if isinstance(cell.get("cell_type"), str) else "",
+        "source": source if isinstance(source, str) else "",
+        "id": cell.get("id") if isinstance(cell.get("id"), str) else None,
+        "metadata": metadata if isinstance(metadata, dict) else {},
+    }
+
+
+# ---- matching the submission's cells with the release's ---------------------------------------
+
+
+def defines(source, function):
+    """True when ``source`` parses and defines ``function`` at top level."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function
+               for node in tree.body)
+
+
+def match_cells(lesson, cells):
+    """Pair the submission's cells with the release's.
+
+    Returns (graded, anchors, added): graded maps function -> the student's cell for it;
+    anchors maps submission index -> release cell id it stands for; added lists
+    (release id the cell followed or None, cell) for the student's own code cells.
+    """
+    release_ids = {cell.id for cell in lesson.release.cells}
+    graded_ids = {ex.graded_id: ex.function for ex in lesson.exercises}
+    functions = {ex.function for ex in lesson.exercises}
+    anchors, graded = {}, {}
+    for index, cell in enumerate(cells):  # 1. by cell id
+        if cell["id"] in release_ids and cell["id"] not in anchors.values():
+            anchors[index] = cell["id"]
+            if cell["id"] in graded_ids:
+                graded[graded_ids[cell["id"]]] = cell
+    for index, cell in enumerate(cells):  # 2. a graded cell by its nbgrader grade_id
+        function = nbgrader(cell).get("grade_id")
+        if index not in anchors and function in functions and function not in graded:
+            graded[function] = cell
+            anchors[index] = next(e.graded_id for e in lesson.exercises if e.function == function)
+    _match_by_source(lesson, cells, anchors)
+    _match_by_definition(lesson, cells, anchors, graded)
+    added, follows = [], None
+    for index, cell in enumerate(cells):
+        if index in anchors:
+            follows = anchors[index]
+        elif cell["cell_type"] == "code" and cell["source"].strip():
+            added.append((follows, cell))
+    return graded, anchors, added
+
+
+def _match_by_source(lesson, cells, anchors):
+    """3. A cell without a known id that repeats a release cell's source stands for that cell
+    (notebooks saved by editors that drop or renew cell ids)."""
+    claimed = set(anchors.values())
+    by_source = {}
+    for cell in lesson.release.cells:
+        if cell.id not in claimed and cell.source.strip():
+            by_source.setdefault(cell.source.strip(), cell.id)
+    for index, cell in enumerate(cells):
+        release_id = by_source.get(cell["source"].strip())
+        if index not in anchors and release_id and release_id not in claimed:
+            anchors[index] = release_id
+            claimed.add(release_id)
+
+
+def _match_by_definition(lesson, cells, anchors, graded):
+    """4. A graded cell still unmatched: the last code cell that defines the function."""
+    for exercise in lesson.exercises:
+        if exercise.function in graded:
+            continue
+        for index in reversed(range(len(cells))):
+            cell = cells[index]
+            if (index not in anchors and cell["cell_type"] == "code"
+                    and defines(cell["source"], exercise.function)):
+                graded[exercise.function] = cell
+                anchors[index] = exercise.graded_id
+                break
+
+
+# ---- the composed notebook ---------------------------------------------------------------------
+
+CHECK_PROLOGUE = '''\
+# rnn-course grade: the check runs with freshly imported course modules, so that nothing the
+# notebook did to rnn_utils (replaced checks, patched reference) counts; and it refuses to
+# check the course's own implementation in place of the student's.
+import sys as _grade_sys
+_grade_sys.path[:0] = {paths!r}
+for _grade_name in [n for n in _grade_sys.modules if n.split(".")[0] == "rnn_utils"]:
+    del _grade_sys.modules[_grade_name]
+import rnn_utils.checks as _grade_checks
+if hasattr(_grade_checks, "check_{function}"):
+    check_{function} = _grade_checks.check_{function}
+def _grade_is_course_code(f, depth=0):
+    if depth > 20 or f is None:
+        return False
+    if str(getattr(f, "__module__", "") or "").split(".")[0] == "rnn_utils":
+        return True
+    return any(_grade_is_course_code(getattr(f, a, None), depth + 1)
+               for a in ("__wrapped__", "func", "__func__"))
+if _grade_is_course_code(globals().get("{function}")):
+    raise _grade_checks.CheckFailure(
+        "{function}", "the function checked is the course's implementation from rnn_utils, "
+        "not yours: define {function} yourself in its graded cell", kind="not_yours")
+'''
+
+
+def check_source(exercise, release_source, package_root):
+    """The source of a composed check cell: the prologue, then the release's check call."""
+    paths = [str(package_root)] if package_root else []
+    prologue = CHECK_PROLOGUE.format(paths=paths, function=exercise.function)
+    return prologue + release_source
+
+
+def compose(lesson, cells, package_root=None):
+    """The notebook to grade: the release with the student's graded and added cells (see the
+    module docstring). ``cells`` are the submission's, from read_submission."""
+    graded, anchors, added = match_cells(lesson, cells)
+    exercises = {ex.graded_id: ex for ex in lesson.exercises}
+    checks = {ex.check_id: ex for ex in lesson.exercises}
+    out, composed = [], Composed(None)
+    for number, (follows, cell) in enumerate(added):
+        if follows is None:
+            out.append(_code_cell(f"added-{number}", cell["source"]))
+    for cell in lesson.release.cells:
+        if cell.id in exercises:
+            out.append(_graded_cell(exercises[cell.id], cell, graded, composed))
+        elif cell.id in checks:
+            out.append(_check_cell(lesson, checks[cell.id], cell, package_root))
+        else:
+            out.append(_release_cell(cell))
+        out += [_code_cell(f"added-{number}", c["source"])
+                for number, (follows, c) in enumerate(added) if follows == cell.id]
+    composed.remarks += _restored_remarks(lesson, cells, anchors)
+    notebook = nbformat.v4.new_notebook(metadata=copy.deepcopy(lesson.release.metadata))
+    notebook.cells = out
+    composed.notebook = notebook
+    return composed
+
+
+def _code_cell(cell_id, source, metadata=None):
+    cell = nbformat.v4.new_code_cell(source=source, metadata=metadata or {})
+    cell.id = cell_id
+    return cell
+
+
+def _graded_cell(exercise, release_cell, graded, composed):
+    """The student's graded cell (metadata dropped) or, if there is none, the release stub."""
+    student = graded.get(exercise.function)
+    if student is None or student["cell_type"] != "code":
+        composed.notes[exercise.function] = (
+            f"no graded cell for {exercise.function} was found in your notebook: the empty "
+            "one from the release was graded")
+        return _code_cell(release_cell.id, release_cell.source)
+    if REFERENCE_IMPORT.search(student["source"]):
+        composed.notes[exercise.function] = (
+            "the graded cell imports the course's reference implementation (rnn_utils.reference)"
+            ": the instructor will review it")
+    return _code_cell(release_cell.id, student["source"])
+
+
+def _check_cell(lesson, exercise, release_cell, package_root):
+    """The release's check cell with the prologue, carrying the solution's outputs."""
+    cell = _code_cell(release_cell.id, check_source(exercise, release_cell.source, package_root))
+    outputs, execution_count = lesson.expected[exercise.check_id]
+    cell.outputs = copy.deepcopy(outputs)
+    cell.execution_count = execution_count
+    return cell
+
+
+def _release_cell(cell):
+    """A release cell as released: nbval does not compare it (no outputs, never run)."""
+    cell = copy.deepcopy(cell)
+    if cell.cell_type == "code":
+        cell.outputs, cell.execution_count = [], None
+    return cell
+
+
+def _restored_remarks(lesson, cells, anchors):
+    """What the composition restored, in words a student understands."""
+    graded_ids = {ex.graded_id for ex in lesson.exercises}
+    by_id = {cell.id: cell for cell in lesson.release.cells}
+    edited = sorted({release_id for index, release_id in anchors.items()
+                     if release_id not in graded_ids
+                     and cells[index]["source"].strip() != by_id[release_id].source.strip()})
+    missing = sorted(set(by_id) - set(anchors.values()) - graded_ids)
+    remarks = []
+    if edited:
+        remarks.append(f"{len(edited)} locked cell(s) you edited were graded as released "
+                       f"({', '.join(edited)}).")
+    if missing:
+        remarks.append(f"{len(missing)} locked cell(s) missing from your notebook were put back "
+                       f"({', '.join(missing)}).")
+    return remarks

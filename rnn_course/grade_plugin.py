@@ -1,0 +1,165 @@
+"""A pytest plugin for the grader's nbval runs: reports every cell's result to the grader.
+
+``rnn-course grade`` runs ``python -m pytest -p rnn_course.grade_plugin -p nbval.plugin --nbval``
+on a batch of composed notebooks (each in its own folder, each run by nbval in its own kernel).
+This plugin, loaded into that pytest process:
+- writes one JSON line per event to a pipe the grader passed (``--grade-results-fd``): a
+  notebook starts, a cell starts (the grader's watchdog sees progress), a cell's result (with
+  the error's ename and evalue, the printed text, whether the kernel timed out or died), the
+  kernel's pid, a notebook is done. A pipe rather than a file: the student's code runs as the
+  same user but does not inherit the pipe, and cannot delete it;
+- limits the address space (``--grade-memory``), which every kernel started from here inherits;
+- gives each notebook's kernel its own IPYTHONDIR, so that no IPython start-up file or history
+  passes from one notebook to the next;
+- makes nbval notice a dead kernel within a second instead of waiting for the cell timeout.
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+from queue import Empty
+
+import pytest
+
+# nbval imports nbformat, nbformat imports jsonschema, and jsonschema imports the optional
+# package rfc3987_syntax when it is installed (JupyterLab brings it): that import builds a
+# grammar and takes over a second, in every pytest process. nbformat never checks the IRI
+# formats it serves, so this process goes without it. (Loaded with -p before nbval.plugin.)
+sys.modules.setdefault("rfc3987_syntax", None)
+
+MAX_TEXT = 4000  # characters of an error value or printed text passed on to the feedback
+
+
+class KernelDied(RuntimeError):
+    """The kernel process ended while a cell was running."""
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("rnn-course grade")
+    group.addoption("--grade-results-fd", type=int, default=None,
+                    help="file descriptor to write the cells' results to (JSON lines)")
+    group.addoption("--grade-memory", type=int, default=0,
+                    help="address-space limit in bytes for this process and its kernels")
+
+
+def pytest_configure(config):
+    fd = config.getoption("grade_results_fd")
+    if fd is None:
+        return
+    config._grade_channel = os.fdopen(fd, "w", encoding="utf-8")
+    config._grade_notebook = None
+    limit = config.getoption("grade_memory")
+    if limit:
+        _limit_memory(limit)
+    _watch_kernel_death()
+
+
+def _limit_memory(limit):
+    """RLIMIT_AS for this process; kernels started later inherit it."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _watch_kernel_death():
+    """Replace nbval's wait for a cell's reply by one that also checks, every second, that the
+    kernel is alive: without it a kernel killed by os._exit costs the whole cell timeout."""
+    from nbval.kernel import RunningKernel
+
+    def await_reply(self, msg_id, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = 1.0 if deadline is None else min(1.0, deadline - time.monotonic())
+            if wait <= 0:
+                raise Empty
+            try:
+                msg = self.get_message(stream="shell", timeout=wait)
+            except Empty:
+                if not self.is_alive():
+                    raise KernelDied("the kernel died") from None
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                if msg["content"]["status"] == "aborted":
+                    raise RuntimeError("Kernel aborted execution request")
+                return
+
+    RunningKernel.await_reply = await_reply
+
+
+def _send(config, **event):
+    channel = getattr(config, "_grade_channel", None)
+    if channel is not None:
+        channel.write(json.dumps(event) + "\n")
+        channel.flush()
+
+
+def _is_cell(item):
+    return hasattr(item, "cell_num") and hasattr(item.parent, "kernel")
+
+
+def _notebook_of(item):
+    """The notebook's folder name (the grader names each folder after its job)."""
+    return item.path.parent.name
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    config = item.config
+    if _is_cell(item):
+        notebook = _notebook_of(item)
+        if config._grade_notebook != notebook:
+            config._grade_notebook = notebook
+            # the kernel's working folder, again if an earlier notebook's code deleted it
+            item.path.parent.mkdir(parents=True, exist_ok=True)
+            os.environ["IPYTHONDIR"] = str(item.path.parent.parent / f"{notebook}.ipython")
+            _send(config, event="start", notebook=notebook)
+        _send(config, event="cell", notebook=notebook, cell=item.cell.get("id"))
+        item._grade_timed_out_before = bool(getattr(item.parent, "timed_out", False))
+    yield
+    kernel = getattr(item.parent, "kernel", None)
+    if _is_cell(item) and kernel is not None and not getattr(item.parent, "_grade_pid", None):
+        provisioner = getattr(getattr(kernel, "km", None), "provisioner", None)
+        item.parent._grade_pid = getattr(provisioner, "pid", None)
+        _send(config, event="kernel", notebook=_notebook_of(item), pid=item.parent._grade_pid)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    yield
+    if not _is_cell(item) or call.when == "teardown" or (call.when == "setup" and not call.excinfo):
+        return
+    _send(item.config, event="result", **_result(item, call))
+
+
+def _result(item, call):
+    """What the grader needs to know about one cell's run."""
+    outputs = getattr(item, "test_outputs", None) or []
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    stdout = "".join(o.get("text", "") for o in outputs
+                     if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    kernel = getattr(item.parent, "kernel", None)
+    exception = call.excinfo.value if call.excinfo else None
+    return {
+        "notebook": _notebook_of(item),
+        "cell": item.cell.get("id"),
+        "phase": call.when,
+        "passed": call.excinfo is None,
+        "exception": type(exception).__name__ if exception is not None else None,
+        "message": str(exception)[:MAX_TEXT] if exception is not None else "",
+        "ename": errors[0].get("ename") if errors else None,
+        "evalue": (errors[0].get("evalue") or "")[:MAX_TEXT] if errors else None,
+        "stdout": stdout[:MAX_TEXT],
+        "timed_out": bool(getattr(item.parent, "timed_out", False))
+        and not getattr(item, "_grade_timed_out_before", False),
+        "kernel_alive": bool(kernel is not None and kernel.is_alive()),
+    }
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _is_cell(item) and (nextitem is None or nextitem.parent is not item.parent):
+        _send(item.config, event="done", notebook=_notebook_of(item))

@@ -1,0 +1,98 @@
+"""Write the grader's outputs: OUT/grades.csv, OUT/summary.csv and OUT/feedback/<student>.md.
+
+Every file is written whole and then renamed into place, and the feedback files of an earlier
+grading are removed first, so OUT always holds the results of one grading; the same
+submissions give byte-identical files.
+"""
+
+import csv
+import io
+import os
+from pathlib import Path
+
+GRADES_HEADER = ["student", "notebook", "exercise", "points", "max_points", "status", "message"]
+SUMMARY_HEADER = ["student", "points", "max_points"]
+
+
+def number(value):
+    """Points as written: 2 rather than 2.0."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def write_outputs(out, rows, feedback):
+    """rows: dicts with GRADES_HEADER keys, in order; feedback: student -> Markdown text."""
+    out = Path(out)
+    folder = out / "feedback"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.md"):  # the feedback files are ours: an earlier grading's go
+        old.unlink()
+    _write(out / "grades.csv", _csv(GRADES_HEADER, [
+        {**row, "points": number(row["points"]), "max_points": number(row["max_points"])}
+        for row in rows]))
+    _write(out / "summary.csv", _csv(SUMMARY_HEADER, summary(rows)))
+    for student, text in feedback.items():
+        _write(folder / f"{student}.md", text)
+
+
+def summary(rows):
+    """One row per student (in the order of ``rows``) with the sums of points."""
+    totals = {}
+    for row in rows:
+        points, max_points = totals.get(row["student"], (0, 0))
+        totals[row["student"]] = (points + row["points"], max_points + row["max_points"])
+    return [{"student": student, "points": number(points), "max_points": number(max_points)}
+            for student, (points, max_points) in totals.items()]
+
+
+def _csv(header, rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _write(path, text):
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def feedback_text(student, lessons, rows, verdicts, remarks, ignored, problems):
+    """The Markdown feedback of one student.
+
+    lessons -- the course's lessons; rows -- this student's rows; verdicts -- (lesson name,
+    function) -> Verdict; remarks -- lesson name -> list of remarks; ignored -- file names
+    in the student's folder that are not lessons; problems -- lesson name -> why it was not
+    run (not handed in, not a notebook).
+    """
+    total = sum(row["points"] for row in rows)
+    maximum = sum(row["max_points"] for row in rows)
+    lines = [f"# Feedback for {student}", "", f"Points: {number(total)} of {number(maximum)}.", ""]
+    for lesson in lessons:
+        mine = [row for row in rows if row["notebook"] == lesson.filename]
+        got = sum(row["points"] for row in mine)
+        lines += [f"## {lesson.filename}: {number(got)} of {number(lesson.max_points)} points", ""]
+        if lesson.name in problems:
+            lines += [problems[lesson.name], ""]
+            lines += [f"- {row['exercise']}: {row['status']}, 0 of {number(row['max_points'])} "
+                      "points" for row in mine] + [""]
+            continue
+        for row in mine:
+            lines += _exercise_lines(row, verdicts[(lesson.name, row["exercise"])])
+        lines += [f"Note: {remark}" for remark in remarks.get(lesson.name, [])]
+        lines += [""] if remarks.get(lesson.name) else []
+    if ignored:
+        lines += ["## Other files in your folder", "",
+                  "Not graded (not a lesson of this course): " + ", ".join(ignored), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _exercise_lines(row, verdict):
+    lines = [f"### {row['exercise']}: {row['status']}, {number(row['points'])} of "
+             f"{number(row['max_points'])} points", ""]
+    if verdict.details:
+        lines += ["```text", *verdict.details, "```", ""]
+    else:
+        lines += [verdict.message.split("; note: ")[0] if verdict.note else row["message"], ""]
+    return lines + ([f"Note: {verdict.note}", ""] if verdict.note else [])

@@ -1,0 +1,267 @@
+"""Run composed notebooks under nbval, contained, in parallel; collect every cell's result.
+
+Notebooks are run in batches: one ``python -m pytest --nbval`` process per batch, which runs
+each notebook of the batch in its own kernel, in its own folder of a fresh temporary folder.
+Batching amortises pytest's start-up (about as long as a short lesson) over several notebooks;
+a batch never holds more than ``ceil(n / (2 * jobs))`` notebooks, so the load stays balanced.
+
+Containment, from the inside out:
+- nbval's per-cell timeout (``--timeout``): it interrupts the cell, and stops the kernel when the
+  interrupt does not help; later cells of that notebook then fail, the next notebook is
+  unaffected;
+- a memory limit (RLIMIT_AS) inherited by every kernel: an allocation beyond it fails with
+  MemoryError in the student's code;
+- a watchdog here: when the pytest process reports nothing for longer than any cell or kernel
+  start may take, the batch is killed (pytest and the running kernel's process group); the
+  notebook being run is charged with a timeout and the batch's notebooks that had not started
+  are run again in a new batch. The same happens when the pytest process dies.
+BLAS and OpenMP are held to one thread per kernel: parallel kernels then do not compete for
+the cores, and OpenBLAS does not reserve memory for threads it would not use.
+"""
+
+import json
+import math
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")
+KERNEL_STARTUP_TIMEOUT = 60
+WATCHDOG_SLACK = 30  # seconds beyond the longest legitimate silence before a batch is killed
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+MAX_BATCH = 8
+_RUNNING = {}  # pytest process -> its events so far, while it runs (to end it on Ctrl-C)
+
+
+@dataclass
+class Job:
+    """One notebook to run: ``key`` identifies it to the caller; ``filename`` is the lesson's."""
+
+    key: tuple
+    filename: str
+    notebook: dict  # the composed notebook (nbformat node)
+    attempts: int = 0  # batches that broke down before this notebook started
+
+
+@dataclass
+class Run:
+    """What became of one notebook: its cells' results by cell id, in the order they ran, and
+    the reason when the run as a whole broke down (None when nbval ran it to the end)."""
+
+    results: dict = field(default_factory=dict)
+    broken: str = None
+    timed_out: bool = False
+
+
+@dataclass
+class Settings:
+    timeout: float = 60  # seconds per cell
+    memory: int = 2 * 2**30  # bytes of address space per kernel (0: no limit)
+    package_root: Path = None  # put first on the kernels' PYTHONPATH (the course's rnn_utils)
+    startup_timeout: float = KERNEL_STARTUP_TIMEOUT
+
+    @property
+    def silence_limit(self):
+        """The longest time pytest may report nothing before the watchdog kills the batch."""
+        return max(self.timeout, self.startup_timeout) + WATCHDOG_SLACK
+
+
+def run_jobs(jobs, settings, workers=1, done=lambda count: None):
+    """Run every Job; returns key -> Run. ``done(n)`` is called as notebooks finish."""
+    queue, runs, lock = list(jobs), {}, threading.Lock()
+    size = max(1, min(MAX_BATCH, math.ceil(len(queue) / (2 * max(1, workers)))))
+
+    def worker():
+        while True:
+            with lock:
+                batch, queue[:size] = queue[:size], []
+            if not batch:
+                return
+            finished, again = run_batch(batch, settings)
+            with lock:
+                runs.update(finished)
+                queue.extend(again)
+                done(len(finished))
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, workers))]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl-C: the batches run in sessions of their own, end them too
+        for process, events in list(_RUNNING.items()):
+            _kill(process, events)
+        raise
+    return runs
+
+
+def run_batch(batch, settings):
+    """Run one batch in one pytest process. Returns (key -> Run for the notebooks that ran or
+    broke, jobs to run again because the batch broke down before they started)."""
+    folder = Path(tempfile.mkdtemp(prefix="rnn-course-grade-"))
+    try:
+        paths = _write_batch(folder, batch)
+        events, broken = _run_pytest(folder, paths, settings)
+        return _collect(batch, events, broken)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_batch(folder, batch):
+    """Each notebook in its own folder nb<i> (its kernel's working directory)."""
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    paths = []
+    for index, job in enumerate(batch):
+        (folder / f"nb{index}").mkdir()
+        path = folder / f"nb{index}" / job.filename
+        path.write_text(json.dumps(job.notebook), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def pytest_command(folder, paths, settings, results_fd=None):
+    """The nbval command line (also used by the benchmark, without results_fd)."""
+    command = [
+        sys.executable, "-m", "pytest", "-c", str(folder / "pytest.ini"), "--rootdir", str(folder),
+        "-p", "no:cacheprovider", "-q", "--no-header", "--color=no",
+        "--continue-on-collection-errors", "--nbval", "--nbval-current-env",
+        f"--nbval-cell-timeout={settings.timeout}",
+        f"--nbval-kernel-startup-timeout={settings.startup_timeout}",
+        f"--nbval-sanitize-with={SANITIZE_FILE}",
+    ]
+    if results_fd is not None:  # the grader's plugin, loaded before nbval (see its header)
+        command += ["-p", "rnn_course.grade_plugin", f"--grade-results-fd={results_fd}",
+                    f"--grade-memory={settings.memory}"]
+    return command + ["-p", "nbval.plugin"] + [str(path) for path in paths]
+
+
+def kernel_environment(settings):
+    """The environment of the pytest process and, through it, of the kernels."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PYTEST_", "COV_CORE_"))}
+    env.update({name: "1" for name in THREAD_VARIABLES})
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only nbval and ours: faster, predictable
+    env["MALLOC_ARENA_MAX"] = "2"  # glibc's per-thread arenas would eat the address space
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    if settings.package_root:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(settings.package_root)] + [p for p in [env.get("PYTHONPATH")] if p])
+    return env
+
+
+def _run_pytest(folder, paths, settings):
+    """Run pytest on the batch; returns (events, reason the run broke down or None)."""
+    read_end, write_end = os.pipe()
+    log = tempfile.TemporaryFile()  # pytest's own output: only read when pytest breaks down
+    try:
+        process = subprocess.Popen(
+            pytest_command(folder, paths, settings, results_fd=write_end),
+            cwd=folder, env=kernel_environment(settings), stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, pass_fds=(write_end,), start_new_session=True)
+        os.close(write_end)
+        write_end = None
+        events = _RUNNING[process] = []
+        silent = _read_events(read_end, settings.silence_limit, events)
+        broken = None
+        if silent:
+            _kill(process, events)
+            broken = "timeout"
+        code = _wait(process, events)
+        if broken is None and code not in (0, 1):
+            broken = _crash_reason(code, log)
+        return events, broken
+    finally:
+        _RUNNING.pop(locals().get("process"), None)
+        os.close(read_end)
+        if write_end is not None:
+            os.close(write_end)
+        log.close()
+
+
+def _read_events(fd, silence_limit, events):
+    """Append the JSON events to ``events`` until end of file; True if the writer fell silent
+    for longer than ``silence_limit`` seconds."""
+    buffer = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while True:
+            if not selector.select(timeout=silence_limit):
+                return True
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return False
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            events += [json.loads(line) for line in lines if line.strip()]
+
+
+def _kill(process, events):
+    """Kill the batch: the running kernel's process group (a kernel is a session leader, and
+    the student's code may have started processes of its own), then pytest's."""
+    pids = [event["pid"] for event in events if event["event"] == "kernel" and event.get("pid")]
+    for pid in pids[-1:]:
+        _killpg(pid)
+    _killpg(process.pid)
+
+
+def _killpg(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _wait(process, events):
+    """pytest's exit status; a pytest that does not exit after its last event is killed."""
+    try:
+        return process.wait(timeout=WATCHDOG_SLACK)
+    except subprocess.TimeoutExpired:
+        _kill(process, events)
+        return process.wait()
+
+
+def _crash_reason(code, log):
+    """One line on why pytest broke down: its exit status and the last line it printed."""
+    log.seek(0)
+    lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines()
+             if line.strip()]
+    last = f": {lines[-1][:200]}" if lines else ""
+    status = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+    return f"the grading process stopped ({status}){last}"
+
+
+def _collect(batch, events, broken):
+    """Sort the events by notebook. A notebook that started but did not finish is charged with
+    the breakdown; one that never started is returned to be run again in a new batch, once
+    (twice would not help: then the breakdown is its own)."""
+    runs = [Run() for _ in batch]
+    started, finished = set(), set()
+    for event in events:
+        index = int(event["notebook"][2:]) if "notebook" in event else None
+        if event["event"] == "start":
+            started.add(index)
+        elif event["event"] == "done":
+            finished.add(index)
+        elif event["event"] == "result":
+            runs[index].results[event["cell"]] = event
+    result, again = {}, []
+    for index, job in enumerate(batch):
+        run = runs[index]
+        if index not in finished and index not in started and job.attempts == 0:
+            job.attempts += 1
+            again.append(job)
+            continue
+        if index not in finished:
+            run.broken = broken or "the grading process stopped before the end of the notebook"
+            run.timed_out = broken == "timeout"
+        result[job.key] = run
+    return result, again
