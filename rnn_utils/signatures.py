@@ -8,10 +8,15 @@ n_a hidden size, n_y output size, m batch size (examples), T_x number of time st
 
 import functools
 import inspect
+import os
+import sys
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from rnn_utils.params import LSTM_SHAPES, RNN_SHAPES
-from rnn_utils.shapes import ShapeError, check_parameters, check_shape
+from rnn_utils.shapes import ShapeError, _bind, check_parameters, check_shape
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,7 @@ def check_arguments(function_name, arguments):
     for name in sorted(signature.arguments, key=lambda name: _rank(signature, name)):
         spec = signature.arguments[name]
         if name in signature.parameter_arguments:
+            bind_agreed_sizes(arguments[name], spec, sizes)
             check_parameters(arguments[name], spec, sizes, function_name)
         else:
             check_spec(arguments[name], spec, name, sizes, function_name)
@@ -237,20 +243,86 @@ def check_parameter_entry(value, spec, name, sizes, where, label=None):
     missing = [key for key in spec if key not in value]
     if missing:
         raise KeyError(f"{where}: {shown} is missing {', '.join(missing)}")
+    bind_agreed_sizes(value, spec, sizes)
     for key, shape in spec.items():
         check_shape(value[key], shape, f"{name}['{key}'] ({label or 'parameters'}['{key}'])",
                     sizes, where)
 
 
+def bind_agreed_sizes(parameters, spec, sizes):
+    """Before the arrays of a parameters dict are checked one by one, bind the sizes most of them
+    agree on, when the dict has a weight acting on a stacked input (a dimension "n_a+n_x").
+
+    Checked one by one, the first array to meet a dimension fixes it. The LSTM's first weight,
+    Wf (n_a, n_a + n_x), is then the only one that fixes n_x: a wrong Wf would have the right Wi
+    named in its place (and a Wf with a wrong n_a, the right bf). A vote over the dict's arrays
+    fixes each size by majority, so that the one array that disagrees is the one named. Sizes
+    already bound (by an earlier argument) are kept; arrays of the wrong type or number of
+    dimensions do not vote (the check names them).
+    """
+    if not isinstance(parameters, dict) or not any(
+            isinstance(dim, str) and "+" in dim for shape in spec.values() for dim in shape):
+        return
+    votes = {}  # dimension name -> Counter of the sizes the arrays give it
+    for key, shape in spec.items():
+        array = parameters.get(key)
+        if isinstance(array, np.ndarray) and array.ndim == len(shape):
+            for dim, size in zip(shape, array.shape):
+                if isinstance(dim, str):
+                    votes.setdefault(dim, Counter())[size] += 1
+    for dim in sorted(votes, key=lambda dim: "+" in dim):  # plain names, then the sums
+        size = votes[dim].most_common(1)[0][0]  # a tie goes to the first array of the spec
+        if "+" not in dim:
+            sizes.setdefault(dim, size)
+        elif size > sum(sizes.get(part, 0) for part in dim.split("+")):
+            _bind(dim, size, sizes)  # the one part still unknown, if one is; never below 1
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep  # rnn_utils/
+
+
+class ReferenceUseError(RuntimeError):
+    """A student's function called the course's reference of the very function it must implement."""
+
+
+def called_by_its_own_check(name):
+    """True when the check of ``name`` is running a student's function right now (its
+    ``call_student`` frame is on the stack) and that function, not the package, calls the
+    reference ``name``: the reference would then be the answer.
+
+    The stack, rather than a flag in the checks' module, is what is asked, so that a reference
+    function kept from before the checks' modules were reloaded (the grader reloads them) is
+    still refused.
+    """
+    frame = sys._getframe(2)  # the caller of the reference function's wrapper
+    if frame.f_code.co_name == "call_student" or frame.f_code.co_filename.startswith(_PACKAGE):
+        return False  # the reference itself is under check, or the package calls it
+    while frame is not None:
+        if frame.f_code.co_name == "call_student":
+            return getattr(frame.f_locals.get("exercise"), "name", None) == name
+        frame = frame.f_back
+    return False
+
+
 def validated(function):
-    """Decorator: check a graded function's arguments against SIGNATURES before running it."""
+    """Decorator: check a graded function's arguments against SIGNATURES before running it.
+
+    The wrapper also refuses to run inside the check of the same function: an answer that only
+    calls the reference passes no check (helpers from earlier exercises stay allowed).
+    """
     parameters_of = inspect.signature(function)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        if called_by_its_own_check(function.__name__):
+            raise ReferenceUseError(
+                f"your {function.__name__} calls the course's reference {function.__name__}; "
+                "the exercise is to write it yourself")
         bound = parameters_of.bind(*args, **kwargs)
         bound.apply_defaults()
         check_arguments(function.__name__, bound.arguments)
         return function(*args, **kwargs)
 
+    del wrapper.__wrapped__  # no direct path to the unguarded function ...
+    wrapper.__signature__ = parameters_of  # ... while help() still shows the real arguments
     return wrapper

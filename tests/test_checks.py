@@ -66,7 +66,10 @@ def test_forward_is_checked_with_the_reference_cell(capsys):
 
 def test_renamed_parameters_do_not_matter(capsys):
     def rnn_cell_forward(x_t, h_prev, params):  # arguments are passed by position
-        return reference.rnn_cell_forward(x_t, h_prev, params)
+        h_next = np.tanh(params["Wax"] @ x_t + params["Waa"] @ h_prev + params["ba"])
+        scores = np.exp(params["Wya"] @ h_next + params["by"])  # small scores: no overflow
+        probabilities = scores / scores.sum(axis=0)
+        return h_next, probabilities, (h_next, h_prev, x_t, params)
 
     check_rnn_cell_forward(rnn_cell_forward)
     assert capsys.readouterr().out == CELL_PASSED
@@ -234,3 +237,31 @@ def test_ipython_shows_only_the_diagnosis():
     assert rendered == str(failure).splitlines()
     assert rendered[0] == "rnn_cell_forward: FAILED - yt_pred has wrong values"
     assert isinstance(failure, AssertionError)
+
+
+def test_an_answer_that_calls_the_reference_fails_however_it_reaches_it():
+    import importlib
+
+    hidden = importlib.import_module("rnn_utils." + "reference")  # no literal import to spot
+
+    def rnn_forward(x, a0, parameters):
+        return hidden.rnn_forward(x, a0, parameters)
+
+    with pytest.raises(CheckFailure, match="calls the course's reference rnn_forward"):
+        check_rnn_forward(rnn_forward)
+    assert not hasattr(hidden.rnn_forward, "__wrapped__")  # no way around the guard
+
+
+def test_the_reference_of_an_earlier_exercise_stays_allowed_as_a_helper():
+    from rnn_utils import reference
+
+    def rnn_forward(x, a0, parameters):  # calls the reference cell on purpose: a helper
+        a, y_pred, caches, a_next = [], [], [], a0
+        for t in range(x.shape[2]):
+            a_next, yt_pred, cache = reference.rnn_cell_forward(x[:, :, t], a_next, parameters)
+            a.append(a_next)
+            y_pred.append(yt_pred)
+            caches.append(cache)
+        return np.stack(a, axis=2), np.stack(y_pred, axis=2), (caches, x)
+
+    check_rnn_forward(rnn_forward)

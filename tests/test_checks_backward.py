@@ -385,8 +385,20 @@ def test_the_wrong_cell_would_have_failed_without_isolation():
 
 
 def test_the_check_runs_any_callable(capsys):
-    # run_check takes what the notebook defines; a lambda around the reference passes too.
-    run_check(RNN_BACKWARD, lambda da, caches: reference.rnn_backward(da, caches))
+    # run_check takes what the notebook defines: here a lambda around a correct loop (which
+    # may call the reference cell, a helper, but not the reference rnn_backward).
+    def backward_loop(da, caches):
+        step_caches, x = caches
+        totals = {"dx": np.zeros(x.shape), "dWax": 0, "dWaa": 0, "dba": 0}
+        da_carried = np.zeros(da.shape[:2])
+        for t in reversed(range(x.shape[2])):
+            step = reference.rnn_cell_backward(da[:, :, t] + da_carried, step_caches[t])
+            totals["dx"][:, :, t], da_carried = step["dxt"], step["da_prev"]
+            for name in ("dWax", "dWaa", "dba"):
+                totals[name] = totals[name] + step[name]
+        return {**totals, "da0": da_carried}
+
+    run_check(RNN_BACKWARD, lambda da, caches: backward_loop(da, caches))
     assert capsys.readouterr().out == PASSED[check_rnn_backward]
 
 

@@ -216,10 +216,10 @@ def test_the_reference_passed_off_as_the_answer_fails(result):
     assert status == "failed" and "course's implementation" in message
 
 
-def test_a_graded_cell_importing_the_reference_is_flagged(result):
-    status, _, message = verdict(result, "wrapped_reference")
-    assert status == "passed"  # outputs cannot tell it from an answer: flagged for review
-    assert "rnn_utils.reference" in message
+def test_a_graded_cell_that_only_calls_the_reference_gets_nothing(result):
+    status, points, message = verdict(result, "wrapped_reference")
+    assert (status, points) == ("failed", 0)  # the reference refuses to run in its own check
+    assert "calls the course's reference" in message
 
 
 def test_messages_are_single_lines(result):
