@@ -13,15 +13,195 @@
 # %% [markdown]
 # # Lesson 06 · The LSTM, backward
 #
-# (Skeleton: the prose is being written.)
+# ## Goal and prerequisites
+#
+# **Goal.** Write the backward pass of the LSTM of lesson 05: `lstm_cell_backward` for one step,
+# every gradient derived in small steps, then `lstm_backward` for a whole sequence, which carries
+# **two** gradients back in time, one for the hidden state $a$ and one for the cell state $c$.
+# On the way we correct two equations of the widely circulated version of this exercise and
+# show, with numbers, that its forms fail a gradient check. An experiment ends the lesson: why
+# the cell state lets gradients travel far.
+#
+# **Prerequisites.** Lesson 03 (one step backward, the "make the shapes match" rule, gradient
+# checking), lesson 04 (BPTT: a shared weight's gradient is a sum over the steps; the carried
+# gradient), lesson 05 (the LSTM's gates, its cache
+# `(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`).
+#
+# **Your earlier code is not needed here.** This notebook imports the course's reference
+# `lstm_cell_forward` and `lstm_forward`, so a mistake left in lesson 05 cannot block this one.
+# Your `lstm_backward` will call *your* `lstm_cell_backward`: complete the cells in order.
 
 # %%
+import matplotlib.pyplot as plt
 import numpy as np
 
+from rnn_utils import (
+    initialize_lstm_parameters,
+    initialize_rnn_parameters,
+    numerical_gradient,
+    relative_error,
+    sigmoid,
+)
 from rnn_utils.checks import check_lstm_backward, check_lstm_cell_backward
+from rnn_utils.reference import lstm_cell_forward, lstm_forward, rnn_backward, rnn_forward
 
 np.set_printoptions(precision=6, suppress=True)
 
+# %% [markdown]
+# ## The picture
+#
+# ![One LSTM step, backward. dc_next enters from the right along the cell-state line and meets, at a + node, the second path: da_next multiplied by o ⊙ (1 − tanh² c). Their sum dc runs left; it is multiplied by c<t−1> ⊙ f(1 − f) into dz_f, by c~ ⊙ i(1 − i) into dz_i, by i ⊙ (1 − c~²) into dz_c, and by f into dc_prev, which leaves to step t−1. da_next multiplied by tanh c ⊙ o(1 − o) gives dz_o. The four dz enter a box where dW = dz [a<t−1>; x<t>]^T, db = the sum of dz over the examples, and dconcat = the sum over the gates of W^T dz; its top n_a rows leave as da_prev, the other n_x rows as dx<t>](../notebooks/figures/lstm_backward.svg)
+#
+# Lesson 05's cell, run backwards. Two gradients arrive from the right: `dc_next` along the
+# cell-state line (from step $t+1$, which used $c^{\langle t \rangle}$) and `da_next` (from the
+# output layer and from step $t+1$). The key point is the **+ node**: $c^{\langle t \rangle}$
+# also influenced the loss through $a^{\langle t \rangle} = o \odot \tanh(c^{\langle t \rangle})$,
+# so `da_next` sends a second contribution into the cell-state line. Their sum, `dc`, feeds the
+# three gates of the update $c = f \odot c^{\langle t-1 \rangle} + i \odot \tilde c$ and leaves
+# to the left as `dc_prev`. The four gate gradients `dz` meet in the blue box, where the stacked
+# input $[a^{\langle t-1 \rangle}; x^{\langle t \rangle}]$ gets its gradient, which is then split.
+
+# %% [markdown]
+# ## The equations and the shapes
+#
+# The forward step of lesson 05, with the pre-activations named $z_f, z_i, z_c, z_o$; within one
+# step we drop the superscript $\langle t \rangle$ and write $c_{prev}$, $a_{prev}$ for step $t-1$:
+#
+# $$
+# \underbrace{s}_{(n_a + n_x,\ m)} = \begin{bmatrix} a_{prev} \\ x^{\langle t \rangle} \end{bmatrix},
+# \qquad
+# \underbrace{z_g}_{(n_a,\ m)} = \underbrace{W_g}_{(n_a,\ n_a + n_x)}\, s + \underbrace{b_g}_{(n_a,\ 1)}
+# \quad (g = f, i, c, o),
+# $$
+#
+# $$
+# f = \sigma(z_f),\quad i = \sigma(z_i),\quad \tilde c = \tanh(z_c),\quad o = \sigma(z_o),
+# \qquad
+# c = f \odot c_{prev} + i \odot \tilde c,
+# \qquad
+# a = o \odot \tanh(c),
+# $$
+#
+# all of shape $(n_a, m)$; $\odot$ is the elementwise product. In the code $s$ is `concat`, and
+# $f, i, \tilde c, o$ are `ft`, `it`, `cct`, `ot`. The backward pass receives
+# `da_next` $= \partial \mathcal L / \partial a$ and `dc_next`, the part of
+# $\partial \mathcal L / \partial c$ that comes **from step $t+1$** (zero at the last step), both
+# $(n_a, m)$, and computes:
+#
+# | gradient | formula | shape |
+# | --- | --- | --- |
+# | `dc` (all of $\partial \mathcal L / \partial c$) | $dc_{next} + da \odot o \odot (1 - \tanh^2 c)$ | $(n_a, m)$ |
+# | `dzo` | $da \odot \tanh c \odot o \odot (1 - o)$ | $(n_a, m)$ |
+# | `dzc` | $dc \odot i \odot (1 - \tilde c^2)$ | $(n_a, m)$ |
+# | `dzi` | $dc \odot \tilde c \odot i \odot (1 - i)$ | $(n_a, m)$ |
+# | `dzf` | $dc \odot c_{prev} \odot f \odot (1 - f)$ | $(n_a, m)$ |
+# | `dWg`, `dbg` ($g = f, i, c, o$) | $dz_g\, s^\top$, $\sum_{e} dz_g[:, e]$ | $(n_a, n_a + n_x)$, $(n_a, 1)$ |
+# | `dconcat` | $W_f^\top dz_f + W_i^\top dz_i + W_c^\top dz_c + W_o^\top dz_o$ | $(n_a + n_x, m)$ |
+# | `da_prev`, `dxt` | rows $[0, n_a)$ and $[n_a, n_a + n_x)$ of `dconcat` | $(n_a, m)$, $(n_x, m)$ |
+# | `dc_prev` | $dc \odot f$ | $(n_a, m)$ |
+#
+# ## The derivation, in small steps
+#
+# Everything is elementwise until the weights: entry $[k, e]$ of every gate, of $c$ and of $a$
+# depends only on entry $[k, e]$ of the others. So steps 1 to 4 are the chain rule in one
+# variable, written for whole arrays with $\odot$.
+#
+# ### Step 1: the slope of the sigmoid, from the gate's value
+#
+# $\sigma(z) = 1 / (1 + e^{-z})$ gives
+# $\sigma'(z) = e^{-z} / (1 + e^{-z})^2 = \sigma(z)\,\big(1 - \sigma(z)\big)$: like
+# $\tanh' = 1 - \tanh^2$ in lesson 03, the slope is a function of the **output**, which the
+# cache holds. For the forget gate, $\partial f / \partial z_f = f \odot (1 - f)$, written with
+# `ft`; never `sigmoid(ft)`, which would evaluate the slope at the wrong point. Likewise
+# $\partial \tilde c / \partial z_c = 1 - \tilde c^2$, written with `cct`.
+
+# %%
+z = np.array([-4.0, -1.0, 0.0, 2.0])
+gate = sigmoid(z)
+slope = (sigmoid(z + 1e-5) - sigmoid(z - 1e-5)) / 2e-5  # the true slope at z
+print("   z   gate s   s (1 - s)   finite difference   sigmoid(s) (1 - sigmoid(s))")
+for row in zip(z, gate, gate * (1 - gate), slope, sigmoid(gate) * (1 - sigmoid(gate))):
+    print("{:4.0f} {:8.4f} {:11.4f} {:19.4f} {:29.4f}".format(*row))
+
+# %% [markdown]
+# The sigmoid's slope is at most $1/4$ (at $z = 0$), a fact that matters for how gradients
+# shrink. The last column, the slope taken at the gate's value, is wrong everywhere but near one
+# point.
+#
+# ### Step 2: the output gate
+#
+# $a = o \odot \tanh(c)$ is a product: the gradient reaching one factor is `da_next` times the
+# other factor. For $o$: $do = da \odot \tanh(c)$, and through the sigmoid (step 1)
+#
+# $$dz_o = da \odot \tanh(c) \odot o \odot (1 - o).$$
+#
+# ### Step 3: the two paths into $c$
+#
+# $c$ reaches the loss in two ways: **directly**, because step $t+1$ uses it
+# ($c^{\langle t+1 \rangle} = f^{\langle t+1 \rangle} \odot c + \dots$), and **through
+# $a$**, the other factor of $a = o \odot \tanh(c)$. The chain rule adds the two:
+#
+# $$
+# dc = \underbrace{dc_{next}}_{\text{from step } t+1}
+# + \underbrace{da \odot o \odot (1 - \tanh^2 c)}_{\text{through } a \,=\, o\, \odot \tanh c}.
+# $$
+#
+# `tanh(c_next)` is computed once, and used here and in step 2. Forgetting the second term is the
+# LSTM's most common backward bug: at the last step, where `dc_next` is zero, it would leave
+# $dc = 0$ and kill three of the four gate gradients.
+#
+# ### Step 4: through $c = f \odot c_{prev} + i \odot \tilde c$
+#
+# A sum of two products: each factor receives `dc` times its partner, then passes its slope:
+#
+# $$
+# dz_f = dc \odot \boxed{c_{prev}} \odot f \odot (1 - f), \qquad
+# dz_i = dc \odot \tilde c \odot i \odot (1 - i), \qquad
+# dz_c = dc \odot i \odot (1 - \tilde c^2),
+# $$
+#
+# and the old cell state gets $dc_{prev} = dc \odot f$. Note the box: the forget gate multiplied
+# the **previous cell state** $c_{prev}$, so its gradient carries $c_{prev}$, in both parts of
+# `dc`. And $dc_{prev}$ has the shape of $c_{prev}$, $(n_a, m)$: one step, no time axis.
+#
+# ### Step 5: the weights act on the stack $s = [a_{prev}; x^{\langle t \rangle}]$
+#
+# $z_g = W_g s + b_g$ is lesson 03's product $Y = WX$ with $X = s$. **Make the shapes match:**
+# `dWg` has the shape of $W_g$, $(n_a, n_a + n_x)$, and is built from $dz_g$, $(n_a, m)$, and
+# the other factor $s$, $(n_a + n_x, m)$. Only one arrangement fits:
+#
+# $$
+# dW_g = dz_g\, s^\top \quad (n_a, m)(m, n_a + n_x), \qquad
+# db_g = \textstyle\sum_e dz_g[:, e] \quad (n_a, 1).
+# $$
+#
+# The stack itself fed all four gates, so its gradient is the **sum** of four contributions:
+#
+# $$
+# ds = W_f^\top dz_f + W_i^\top dz_i + W_c^\top dz_c + W_o^\top dz_o
+# \quad (n_a + n_x, n_a)(n_a, m) \to (n_a + n_x, m).
+# $$
+#
+# Stacking put $a_{prev}$ in rows $[0, n_a)$ and $x^{\langle t \rangle}$ in rows
+# $[n_a, n_a + n_x)$; splitting the gradient undoes it: `da_prev = dconcat[:n_a]`,
+# `dxt = dconcat[n_a:]`. (Slicing the weights first, `Wf[:, :n_a].T @ dzf + ...`, gives the same
+# numbers with eight products instead of four, as the cell checks on a small example.)
+
+# %%
+rng = np.random.default_rng(0)
+n_a, n_x, m = 3, 2, 4
+W_demo, dz_demo = rng.standard_normal((n_a, n_a + n_x)), rng.standard_normal((n_a, m))
+dstack = W_demo.T @ dz_demo  # (n_a + n_x, m)
+print("shape of W^T dz:", dstack.shape, "; its top n_a rows equal W[:, :n_a]^T dz:",
+      np.allclose(dstack[:n_a], W_demo[:, :n_a].T @ dz_demo))
+
+# %% [markdown]
+# ## Your turn: `lstm_cell_backward`
+#
+# Write the lines of the table, in the order of steps 2 to 5: `tanh(c_next)` once, `dc` with
+# both paths, the four `dz`, the weight and bias gradients, `dconcat` and its split, `dc_prev`.
+# About twenty lines, no loops; do not modify the arguments. The check uses cases where $n_x$,
+# $n_a$ and $m$ differ, size-1 edges, non-zero biases and a non-zero `c_prev`.
 
 # %%
 def lstm_cell_backward(da_next, dc_next, cache):
@@ -76,6 +256,192 @@ def lstm_cell_backward(da_next, dc_next, cache):
 # %% points=5
 check_lstm_cell_backward(lstm_cell_backward)
 
+# %% [markdown]
+# ## Gradient checking the cell
+#
+# As in lesson 03, a loss that is linear in the cell's outputs turns a backward pass into
+# something central differences can test: with
+# $\mathcal L = \sum G_a \odot a + \sum G_c \odot c$, the gradients are exactly `da_next` $= G_a$
+# and `dc_next` $= G_c$. The test point is the **second** step of a two-step sequence, so that
+# $c_{prev}$ is a real cell state (and the candidate of the step before, needed below, exists).
+
+# %%
+CELL_INPUTS = ("xt", "a_prev", "c_prev")
+GATE_PARAMETERS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo")
+
+
+def cell_loss(point, G_a, G_c):
+    """L = sum(G_a * a_next) + sum(G_c * c_next) of one forward step at point (a float).
+
+    point -- dict with xt (n_x, m), a_prev (n_a, m), c_prev (n_a, m) and the LSTM parameters
+    G_a, G_c -- the weights of the loss, each (n_a, m): the da_next and dc_next to test with
+    """
+    parameters = {name: value for name, value in point.items() if name not in CELL_INPUTS}
+    a_next, c_next, _, _ = lstm_cell_forward(point["xt"], point["a_prev"], point["c_prev"],
+                                             parameters)
+    return float(np.sum(G_a * a_next) + np.sum(G_c * c_next))
+
+
+def cell_gradient_errors(backward, point, G_a, G_c):
+    """Relative error of every gradient of backward(G_a, G_c, cache) against central differences.
+
+    backward -- a function with the contract of lstm_cell_backward
+    Returns a dict: gradient name (dxt, da_prev, dc_prev, dWf, ...) -> relative error.
+    """
+    parameters = {name: value for name, value in point.items() if name not in CELL_INPUTS}
+    *_, cache = lstm_cell_forward(point["xt"], point["a_prev"], point["c_prev"], parameters)
+    analytic = backward(G_a, G_c, cache)
+    errors = {}
+    for name in CELL_INPUTS + GATE_PARAMETERS:  # numerical_gradient perturbs point[name] in place
+        numeric = numerical_gradient(lambda _: cell_loss(point, G_a, G_c), point[name])
+        errors["d" + name] = relative_error(analytic["d" + name], numeric)
+    return errors
+
+
+def verdict(error, tolerance=1e-7):
+    """'ok', or 'WRONG' with a power of ten below the error: coarse, so the same on every machine."""
+    if error < tolerance:
+        return "ok"
+    return f"WRONG (> {10.0 ** np.floor(np.log10(error)):.0e})"
+
+
+rng = np.random.default_rng(6)
+n_x, n_a, n_y, m = 3, 5, 2, 4  # all different
+parameters_cell = initialize_lstm_parameters(n_x, n_a, n_y, seed=6)
+for name in ("bf", "bi", "bc", "bo"):
+    parameters_cell[name] = 0.5 * rng.standard_normal((n_a, 1))  # not zero: zeros hide bugs
+x_two = rng.standard_normal((n_x, m, 2))  # a sequence of two steps
+a_two, _, c_two, caches_two = lstm_forward(x_two, np.tanh(rng.standard_normal((n_a, m))),
+                                           parameters_cell)
+point = {"xt": x_two[:, :, 1].copy(), "a_prev": a_two[:, :, 0].copy(),
+         "c_prev": c_two[:, :, 0].copy(), **parameters_cell}  # the inputs of step 2
+cct_prev = caches_two[0][0][6]  # the candidate c~ of step 1, (n_a, m): used below
+G_a, G_c = rng.standard_normal((n_a, m)), rng.standard_normal((n_a, m))
+errors_cell = cell_gradient_errors(lstm_cell_backward, point, G_a, G_c)
+for name, error in errors_cell.items():
+    print(f"{name:8} {verdict(error)}")
+
+# %% [markdown]
+# A correct cell agrees to about $10^{-10}$ here; the cell prints verdicts rather than the
+# errors, whose last digits depend on the machine.
+#
+# ## Errata: the widely circulated version of these equations
+#
+# Many students learn this material from a well-known assignment ("Building your Recurrent
+# Neural Network, Step by Step", also circulating in translation). Its *code* for one step is
+# right, but two of its printed equations are not, and its `lstm_backward` is wrong. In our
+# notation (its $d\Gamma$ are our $dz$, its $dc_{next}$ is our `dc_next`, path 1 only), it prints
+#
+# $$
+# \text{(8)}\quad dz_c = \big(dc_{next} \odot i + o \odot (1 - \tanh^2 c) \odot i \odot da
+# \odot \boxed{\tilde c}\,\big) \odot \big(1 - \tanh(\tilde c)^2\big),
+# $$
+#
+# $$
+# \text{(10)}\quad dz_f = \big(dc_{next} \odot \boxed{\tilde c_{prev}}
+# + o \odot (1 - \tanh^2 c) \odot c_{prev} \odot da\big) \odot f \odot (1 - f).
+# $$
+#
+# Expanding our `dc` in step 4 gives the correct forms:
+#
+# $$
+# dz_c = \big(dc_{next} + o \odot (1 - \tanh^2 c) \odot da\big) \odot i \odot (1 - \tilde c^2),
+# \qquad
+# dz_f = \big(dc_{next} + o \odot (1 - \tanh^2 c) \odot da\big) \odot c_{prev} \odot f \odot (1 - f).
+# $$
+#
+# - **Eq. (8)** carries a spurious factor $\tilde c$ in its second term: $\tilde c$ multiplies
+#   $i$ in the forward pass, so it belongs in $dz_i$, not in $dz_c$. (Its last factor, read
+#   literally, also applies tanh to $\tilde c$, which is already a tanh: lesson 03's "tanh twice"
+#   bug. It must be $1 - \tilde c^2$.)
+# - **Eq. (10)** uses $\tilde c_{prev}$, a quantity that appears nowhere in this step, where
+#   $c_{prev}$ is meant: the forget gate multiplied $c_{prev}$, in both parts of `dc`.
+# - Smaller slips: its `dc_prev` docstring gives the shape $(n_a, m, T_x)$ instead of
+#   $(n_a, m)$; its eqs. (15) and (17) write $W_f^\top dz_f + \dots$ for both $da_{prev}$ and
+#   $dx$, while that sum is $(n_a + n_x, m)$, the gradient of the whole stack, to be split.
+# - Its `lstm_backward` calls the cell with `da[:, :, t]` alone and a `dc` that stays zero: the
+#   gradients from step $t+1$ are never carried (next section). Its test even builds `x` with
+#   7 steps but `da` with 4. Its printed `lstm_backward` figures are therefore not gradients of
+#   anything, and this course does not use them.
+#
+# **The numbers.** The two functions below are **wrong on purpose**: each takes *your*
+# `lstm_cell_backward` and adds what the misprinted equation changes. A wrong $dz_g$ travels
+# on like a right one, into `dWg`, `dbg` and the stack's gradient.
+
+# %%
+def add_gate_error(gradients, cache, gate, dz_error):
+    """The gradients as they come out when the dz of one gate ("f", "i", "c", "o") is off by
+    dz_error (n_a, m): the error flows into dW, db and, through W^T, into da_prev and dxt."""
+    a_prev, xt, parameters = cache[2], cache[8], cache[9]  # (n_a, m), (n_x, m)
+    n_a = a_prev.shape[0]
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m)
+    dconcat_error = parameters["W" + gate].T @ dz_error  # (n_a + n_x, m)
+    return {**gradients,
+            "dW" + gate: gradients["dW" + gate] + dz_error @ concat.T,
+            "db" + gate: gradients["db" + gate] + np.sum(dz_error, axis=1, keepdims=True),
+            "da_prev": gradients["da_prev"] + dconcat_error[:n_a],
+            "dxt": gradients["dxt"] + dconcat_error[n_a:]}
+
+
+def wrong_eq8_cell_backward(da_next, dc_next, cache):
+    """WRONG ON PURPOSE: your lstm_cell_backward with dzc as misprinted in eq. (8)."""
+    _, c_next, _, _, _, it, cct, ot, _, _ = cache
+    path2 = da_next * ot * (1 - np.tanh(c_next) ** 2)  # (n_a, m): da's part of dc
+    dz_error = path2 * (cct - 1) * it * (1 - cct**2)  # printed minus correct
+    return add_gate_error(lstm_cell_backward(da_next, dc_next, cache), cache, "c", dz_error)
+
+
+def wrong_eq10_cell_backward(da_next, dc_next, cache, cct_prev):
+    """WRONG ON PURPOSE: your lstm_cell_backward with dzf as misprinted in eq. (10), using the
+    previous step's candidate cct_prev (n_a, m) where c_prev belongs."""
+    c_prev, ft = cache[3], cache[4]
+    dz_error = dc_next * (cct_prev - c_prev) * ft * (1 - ft)  # printed minus correct
+    return add_gate_error(lstm_cell_backward(da_next, dc_next, cache), cache, "f", dz_error)
+
+
+versions = {"yours": lstm_cell_backward, "eq. (8)": wrong_eq8_cell_backward,
+            "eq. (10)": lambda da, dc, cache: wrong_eq10_cell_backward(da, dc, cache, cct_prev)}
+results = {label: cell_gradient_errors(backward, point, G_a, G_c)
+           for label, backward in versions.items()}
+print(f"{'':9}" + "".join(f"{label:>17}" for label in versions))
+for name in errors_cell:
+    print(f"{name:9}" + "".join(f"{verdict(results[label][name]):>17}" for label in versions))
+no_dc_next = cell_gradient_errors(versions["eq. (10)"], point, G_a, np.zeros_like(G_c))
+print("eq. (10) with dc_next = 0 (the last step): all ok:",
+      all(error < 1e-7 for error in no_dc_next.values()))
+
+# %% [markdown]
+# Your function passes everywhere. Each erratum breaks exactly the gradients that its $dz$
+# feeds: eq. (8) the candidate's `dWc`, `dbc` and the stack's `da_prev`, `dxt`; eq. (10) the
+# forget gate's `dWf`, `dbf` and again `da_prev`, `dxt`, with relative errors between 0.03 and
+# 0.4, eight orders of magnitude above a correct gradient. `dc_prev` is right in both,
+# since it does not go through any $dz$. The last line shows why such an erratum survives: at
+# the **last step** `dc_next` is zero and eq. (10) is harmless, so a test of a single final
+# step cannot see it. Test with a non-zero `dc_next`, as the check above does.
+#
+# ## Back through time: two carried gradients
+#
+# Over a sequence, lesson 04's reasoning holds with one more state. $a^{\langle t \rangle}$ is
+# used by the output of step $t$ **and** by step $t+1$; $c^{\langle t \rangle}$ only by step
+# $t+1$. So, going from $t = T_x$ down to 1, step $t$ receives
+#
+# $$
+# \texttt{da\_next} = da[:, :, t] + \underbrace{da_{prev}^{\langle t+1 \rangle}}_{\text{carried}},
+# \qquad
+# \texttt{dc\_next} = \underbrace{dc_{prev}^{\langle t+1 \rangle}}_{\text{carried}},
+# $$
+#
+# both zero after the last step. Each shared weight's gradient is the **sum** over the steps,
+# `dx[:, :, t]` is step $t$'s `dxt`, and `da0` is the `da_prev` carried out of the first step.
+# (The gradient carried out of the first step for $c$ would be that of $c^{\langle 0 \rangle}$,
+# which is fixed at zero here and has no gradient to return.)
+#
+# ## Your turn: `lstm_backward`
+#
+# Initialise the gradients with zeros of the right shapes, loop backwards over the steps calling
+# your `lstm_cell_backward`, add the carried `da` to `da[:, :, t]`, pass the carried `dc` as
+# `dc_next`, update both carries, sum the weight and bias gradients, store `dxt`. The check runs
+# your function with the reference cell, so a mistake in the cell does not count twice.
 
 # %%
 def lstm_backward(da, caches):
@@ -123,3 +489,275 @@ def lstm_backward(da, caches):
 
 # %% points=3
 check_lstm_backward(lstm_backward)
+
+# %% [markdown]
+# ## Gradient checking the whole sequence
+#
+# The test loss is $\mathcal L = \sum_t \sum G \odot a^{\langle t \rangle}$, so that
+# `da` $= G$ at every step. Every gradient of your `lstm_backward` is compared with central
+# differences of `lstm_forward`, beside the widely circulated version without the carries,
+# rebuilt from **your** function: run on each step alone, it can carry nothing.
+
+# %%
+def sequence_loss(x, a0, parameters, G):
+    """L = sum(G * a) over every step of lstm_forward (a float); G has the shape of a."""
+    a, _, _, _ = lstm_forward(x, a0, parameters)  # (n_a, m, T_x)
+    return float(np.sum(G * a))
+
+
+def sequence_gradient_errors(backward, x, a0, parameters, G):
+    """Relative error of every gradient of backward(G, caches) against central differences.
+
+    backward -- a function with the contract of lstm_backward
+    Returns a dict: gradient name (dx, da0, dWf, ...) -> relative error.
+    """
+    _, _, _, caches = lstm_forward(x, a0, parameters)
+    analytic = backward(G, caches)
+    arrays = {"x": x, "a0": a0, **{name: parameters[name] for name in GATE_PARAMETERS}}
+    errors = {}
+    for name, array in arrays.items():  # the same arrays: perturbing one perturbs the model
+        numeric = numerical_gradient(lambda _: sequence_loss(x, a0, parameters, G), array)
+        errors["d" + name] = relative_error(analytic["d" + name], numeric)
+    return errors
+
+
+def wrong_no_carry_lstm_backward(da, caches):
+    """WRONG ON PURPOSE, like the widely circulated lstm_backward: nothing is carried from step
+    t+1 to step t. Built from your lstm_backward, run on each step as a sequence of length 1."""
+    step_caches, x = caches  # x: (n_x, m, T_x)
+    per_step = [lstm_backward(da[:, :, t:t + 1], ([step_caches[t]], x[:, :, t:t + 1]))
+                for t in range(x.shape[2])]
+    gradients = {name: sum(step[name] for step in per_step) for name in per_step[0]}
+    gradients["dx"] = np.concatenate([step["dx"] for step in per_step], axis=2)
+    gradients["da0"] = per_step[0]["da0"]  # what the first step alone sends to a0
+    return gradients
+
+
+rng = np.random.default_rng(7)
+n_x, n_a, n_y, m, T_x = 3, 5, 2, 4, 6
+parameters_seq = initialize_lstm_parameters(n_x, n_a, n_y, seed=7)
+for name in ("bf", "bi", "bc", "bo"):
+    parameters_seq[name] = 0.5 * rng.standard_normal((n_a, 1))
+x_seq = rng.standard_normal((n_x, m, T_x))
+a0_seq = np.tanh(rng.standard_normal((n_a, m)))
+G_seq = rng.standard_normal((n_a, m, T_x))
+yours = sequence_gradient_errors(lstm_backward, x_seq, a0_seq, parameters_seq, G_seq)
+no_carry = sequence_gradient_errors(wrong_no_carry_lstm_backward, x_seq, a0_seq,
+                                    parameters_seq, G_seq)
+print(f"{'':6}{'yours':>10}{'no carries':>20}")
+for name in yours:
+    print(f"{name:6}{verdict(yours[name]):>10}{verdict(no_carry[name]):>20}")
+
+# %% [markdown]
+# Every gradient of the version without carries is wrong (relative errors 0.04 to 0.2): it
+# sees only the output of each step's own hidden state and drops every path through later
+# steps. Even the last step's `dx` is right only in that slice (`dx[:, :, T_x - 1]`, which has
+# nothing to receive), and a relative error over the whole array hides it.
+#
+# ## Experiment: how far back does the gradient reach?
+#
+# Put the loss on the **last** hidden state only, `da[:, :, t] = 0` for $t < T_x$, and measure
+# the size of the gradient reaching each input,
+# $\lVert dx^{\langle t \rangle} \rVert / \lVert dx^{\langle T_x \rangle} \rVert$, against the
+# distance $T_x - t$. Three models of the same size ($n_x = 4$, $n_a = 32$, $m = 8$,
+# $T_x = 50$), on the same inputs: an LSTM whose forget-gate bias is $+2$ (so $f \approx 0.87$),
+# the same LSTM with $b_f = -2$ ($f \approx 0.12$), and a vanilla RNN (lesson 04's
+# `rnn_backward`, the course's reference).
+
+# %%
+def input_gradient_profile(forward, backward, parameters, n_x=4, n_a=32, T=50, m=8, seed=0):
+    """||dx<t>|| / ||dx<T>|| against the distance T - t, for a loss on the last state only.
+
+    forward, backward -- lstm_forward and lstm_backward, or rnn_forward and rnn_backward
+    Returns an array of T ratios (entry d: the input at distance d from the loss), and the
+    step caches of the forward pass.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n_x, m, T))  # the same inputs for every model
+    step_caches, _ = forward(x, np.zeros((n_a, m)), parameters)[-1]
+    da = np.zeros((n_a, m, T))
+    da[:, :, -1] = rng.standard_normal((n_a, m))  # the loss sees a<T> only
+    dx = backward(da, (step_caches, x))["dx"]  # (n_x, m, T)
+    norms = np.linalg.norm(dx, axis=(0, 1))[::-1]  # entry d: the step at distance d
+    return norms / norms[0], step_caches
+
+
+profiles = {}
+for forget_bias in (2.0, -2.0):
+    parameters_exp = initialize_lstm_parameters(4, 32, 3, seed=0)
+    parameters_exp["bf"] = np.full((32, 1), forget_bias)
+    profile, step_caches = input_gradient_profile(lstm_forward, lstm_backward, parameters_exp)
+    mean_forget = np.mean([cache[4] for cache in step_caches])  # ft, averaged over everything
+    profiles[f"LSTM, b_f = {forget_bias:+.0f} (mean f {mean_forget:.2f})"] = profile
+profiles["vanilla RNN"] = input_gradient_profile(rnn_forward, rnn_backward,
+                                                 initialize_rnn_parameters(4, 32, 3, seed=0))[0]
+print(f"{'':30}" + "".join(f"{'d = ' + str(d):>9}" for d in (1, 10, 25, 49)))
+for label_exp, profile in profiles.items():
+    print(f"{label_exp:30}" + "".join(f"{profile[d]:9.0e}" for d in (1, 10, 25, 49)))
+
+figure, axes = plt.subplots(figsize=(7, 4))
+for label_exp, profile in profiles.items():
+    axes.semilogy(profile, label=label_exp)
+axes.set_xlabel("distance T - t from the loss (steps)")
+axes.set_ylabel("||dx<t>|| / ||dx<T>||")
+axes.set_title("How much gradient reaches the input t steps back")
+axes.grid(True, which="both", alpha=0.3)
+axes.legend()
+figure.tight_layout()
+plt.show()
+
+# %% [markdown]
+# With $f \approx 0.87$ the gradient reaching an input 49 steps back is still of the same order
+# as at the last step; with $f \approx 0.12$ it has fallen by some 25 orders of magnitude, far
+# faster than in the vanilla RNN. The reason is step 4: along the cell-state line, each step
+# multiplies the gradient by $f$ only, `dc_prev = dc * ft`, with no weight matrix and no
+# saturating slope in between. When $f \approx 1$ that road is nearly lossless (the "constant
+# error carousel"); when $f \approx 0$ it is cut at every step. This is why LSTM implementations
+# often initialise the forget-gate bias to a positive value. Lesson 07 studies vanishing and
+# exploding gradients in depth, and what clipping does about the second.
+#
+# ## From this notebook to PyTorch
+#
+# `nn.LSTM(n_x, n_a)` keeps the four gates' weights **stacked**, in the gate order
+# $i, f, g, o$ ($g$ is our candidate $\tilde c$), and splits our stack $[a_{prev}; x]$ into two
+# matrices:
+#
+# | PyTorch | this lesson | shape |
+# | --- | --- | --- |
+# | `weight_ih_l0.grad` | `dWi[:, n_a:]`, `dWf[:, n_a:]`, `dWc[:, n_a:]`, `dWo[:, n_a:]` stacked by rows | $(4 n_a, n_x)$ |
+# | `weight_hh_l0.grad` | `dWi[:, :n_a]`, `dWf[:, :n_a]`, `dWc[:, :n_a]`, `dWo[:, :n_a]` stacked by rows | $(4 n_a, n_a)$ |
+# | `bias_ih_l0.grad` and `bias_hh_l0.grad` | both equal to `dbi`, `dbf`, `dbc`, `dbo` stacked | $(4 n_a,)$ |
+# | `x.grad` (sequence-first input) | `dx.transpose(2, 1, 0)` | $(T_x, m, n_x)$ |
+# | `h0.grad[0]`, `c0.grad[0]` | `da0.T`, and the `dc` carried out of step 1 (transposed) | $(m, n_a)$ |
+#
+# With `batch_first=True`, `x` is $(m, T_x, n_x)$ and its gradient is `dx.transpose(1, 2, 0)`.
+# Autograd caches what our cache holds (the gate values, $c$, $\tanh c$) and sums each weight's
+# gradient over the steps, as your loop does. The cell below writes PyTorch's computation in
+# NumPy (rows are examples, stacked gates) with our weights rearranged, and checks by central
+# differences that the rearranged gradients of your `lstm_backward` are its gradients.
+
+# %%
+GATE_ORDER_PYTORCH = ("i", "f", "c", "o")  # PyTorch's i, f, g, o
+
+
+def to_pytorch_layout(arrays, n_a, prefix=""):
+    """Stack our per-gate arrays (prefix "" for weights, "d" for gradients) like nn.LSTM:
+    weight_ih (4 n_a, n_x), weight_hh (4 n_a, n_a), bias (4 n_a,), gate order i, f, g, o."""
+    weight_ih = np.concatenate([arrays[prefix + "W" + g][:, n_a:] for g in GATE_ORDER_PYTORCH])
+    weight_hh = np.concatenate([arrays[prefix + "W" + g][:, :n_a] for g in GATE_ORDER_PYTORCH])
+    bias = np.concatenate([arrays[prefix + "b" + g][:, 0] for g in GATE_ORDER_PYTORCH])
+    return {"weight_ih": weight_ih, "weight_hh": weight_hh, "bias_ih": bias}
+
+
+def pytorch_style_loss(weights, x_rows, h0_rows, G_rows):
+    """nn.LSTM's forward in NumPy (bias_hh taken as zero) and the loss sum(G * h).
+
+    x_rows -- (T_x, m, n_x), sequence-first; h0_rows -- (m, n_a); G_rows -- (T_x, m, n_a)
+    """
+    h, c, total = h0_rows, np.zeros_like(h0_rows), 0.0
+    for x_t, G_t in zip(x_rows, G_rows):
+        gates = x_t @ weights["weight_ih"].T + h @ weights["weight_hh"].T + weights["bias_ih"]
+        i, f, g, o = np.split(gates, 4, axis=1)  # each (m, n_a)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
+        total += float(np.sum(G_t * h))
+    return total
+
+
+weights_pytorch = to_pytorch_layout(parameters_seq, n_a)
+x_rows, G_rows = x_seq.transpose(2, 1, 0), G_seq.transpose(2, 1, 0)  # (T_x, m, n), sequence-first
+same_loss = np.isclose(pytorch_style_loss(weights_pytorch, x_rows, a0_seq.T, G_rows),
+                       sequence_loss(x_seq, a0_seq, parameters_seq, G_seq))
+print("PyTorch's layout computes the same loss:", bool(same_loss))
+gradients_seq = lstm_backward(G_seq, lstm_forward(x_seq, a0_seq, parameters_seq)[-1])
+ours_pytorch = to_pytorch_layout(gradients_seq, n_a, prefix="d")
+for name, array in weights_pytorch.items():
+    numeric = numerical_gradient(
+        lambda _: pytorch_style_loss(weights_pytorch, x_rows, a0_seq.T, G_rows), array)
+    print(f"{name}_l0.grad {str(array.shape):9} = yours rearranged:",
+          verdict(relative_error(ours_pytorch[name], numeric)))
+
+# %% [markdown]
+# ## Summary
+#
+# - Every slope is written with a cached value: $\sigma' = s(1 - s)$ with the gate, $1 - \tilde
+#   c^2$ with the candidate, $1 - \tanh^2 c$ with $\tanh(c)$ computed once.
+# - $c^{\langle t \rangle}$ reaches the loss along **two paths**: directly through step $t+1$
+#   (`dc_next`) and through $a = o \odot \tanh c$; `dc` is their sum, and it feeds $dz_f$
+#   (times $c_{prev}$), $dz_i$ (times $\tilde c$), $dz_c$ (times $i$) and `dc_prev = dc * ft`.
+# - The gates act on the stack $[a_{prev}; x]$: $dW_g = dz_g\, s^\top$, $db_g$ sums over the
+#   examples, $ds = \sum_g W_g^\top dz_g$, split into `da_prev` (top $n_a$ rows) and `dxt`.
+# - `lstm_backward` carries **two** gradients back in time, `da` (added to the output's
+#   `da[:, :, t]`) and `dc`; forgetting either makes every gradient wrong.
+# - The widely circulated equations (8) and (10) are misprinted (a spurious $\tilde c$; a
+#   $\tilde c_{prev}$ for $c_{prev}$), and its `lstm_backward` carries nothing: gradient checks
+#   with a non-zero `dc_next` expose all three.
+# - Along the cell state, each step multiplies the gradient by $f$ alone: with $f \approx 1$ it
+#   survives for dozens of steps.
+#
+# ## Exercises
+#
+# Answer on paper or in a new cell; the solution version has the answers.
+#
+# **Exercise 1 (two ways to write dc_prev).** The widely circulated version writes
+# $dc_{prev} = dc_{next} \odot f + o \odot (1 - \tanh^2 c) \odot f \odot da$. Is it the same as
+# ours? Why does `dc_prev` not include a term through $a_{prev}$?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** Yes: factor out $f$ and what remains is our `dc` (its `dc_next` is our path 1, its
+# second term our path 2). $c_{prev}$ enters step $t$ only through
+# $c = f \odot c_{prev} + \dots$; $a_{prev}$ is a different array, produced at step $t-1$ from
+# $c_{prev}$. The road $c_{prev} \to a_{prev} \to$ step $t$ is accounted for at step $t-1$:
+# the `da_prev` this step returns arrives there as part of `da_next`, and step $t-1$'s path 2
+# turns it into a contribution to its `dc`.
+
+# %% [markdown]
+# **Exercise 2 (the constant error carousel).** Suppose that at every step $f = 1$ and $i = 0$
+# exactly, and the loss sits on $a^{\langle T_x \rangle}$ only. What is the gradient reaching
+# $c^{\langle 1 \rangle}$? And in the experiment's LSTM with $f \approx 0.87$, roughly how much
+# of it is left after 49 steps along the cell-state line alone?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** With $f = 1$, `dc_prev = dc`, and with $i = 0$ nothing leaves through $dz_c$ (the
+# cell state is not changed): $\partial \mathcal L / \partial c^{\langle 1 \rangle}$ equals the
+# `dc` of the last step, $da \odot o \odot (1 - \tanh^2 c)$, undiminished over any distance.
+# With $f \approx 0.87$, the cell-state road alone gives about $0.87^{49} \approx 0.001$. The
+# experiment shows more than that, because the gradient also flows through the hidden states
+# and the gates (the other roads of `da_prev`), and the forget gates vary from unit to unit: the
+# units with $f$ closest to 1 dominate.
+
+# %% [markdown]
+# **Exercise 3 (half a carry).** Your `lstm_backward` forgets only `dc_carried = gradients["dc_prev"]`
+# (the cell state's carry stays zero) but carries `da`. Which gradients stay right? Would a test
+# with $T_x = 1$ notice?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** Only `dx[:, :, T_x - 1]`: the last step receives no carry anyway. Every earlier
+# step misses the direct path into its $c^{\langle t \rangle}$, so its `dc`, its four $dz$ and
+# everything computed from them are wrong; the weight gradients sum them, and `da0` inherits the
+# error. With $T_x = 1$ no carry is ever used, so the test passes: always test sequences of
+# several steps (the course's checks do).
+
+# %% [markdown]
+# **Exercise 4 (coupled gates).** Some variants tie the update gate to the forget gate:
+# $c = f \odot c_{prev} + (1 - f) \odot \tilde c$, with no $W_i$, $b_i$. Derive $dz_f$. Which
+# other lines of `lstm_cell_backward` change?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** $f$ now appears twice: $\partial c / \partial f = c_{prev} - \tilde c$, so
+# $dz_f = dc \odot (c_{prev} - \tilde c) \odot f \odot (1 - f)$. The candidate's gradient
+# becomes $dz_c = dc \odot (1 - f) \odot (1 - \tilde c^2)$; $dz_i$, `dWi`, `dbi` and the
+# $W_i^\top dz_i$ term of `dconcat` disappear; $dz_o$ and `dc_prev = dc * ft` are unchanged. A
+# $\tilde c$ next to $c_{prev}$ in $dz_f$ is right here, but only as this difference, and only
+# with the step's own $\tilde c$.
+
+# %% [markdown]
+# **Exercise 5 (the initial cell state).** `lstm_backward` returns `da0` but no gradient for
+# $c^{\langle 0 \rangle}$. Where would you get it, and when is it needed?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** It is the `dc` carried out of the first step, `gradients["dc_prev"]` of the call at
+# $t = 0$: one more line, returned like `da0`. Here $c^{\langle 0 \rangle}$ is fixed at zeros, so
+# nothing uses it. It is needed when the initial state is learned (a parameter, as `h0` and `c0`
+# can be in PyTorch when they require gradients), or when a long sequence is processed in chunks
+# and the state is passed from chunk to chunk without cutting the gradient.

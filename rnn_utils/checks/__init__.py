@@ -7,12 +7,8 @@ family in their own module.
 
 from rnn_utils.checks.framework import CheckFailure
 from rnn_utils.checks.gradient_checking import check_numerical_gradient
-from rnn_utils.checks.lstm import (
-    check_lstm_backward,
-    check_lstm_cell_backward,
-    check_lstm_cell_forward,
-    check_lstm_forward,
-)
+from rnn_utils.checks.lstm_backward import check_lstm_backward, check_lstm_cell_backward
+from rnn_utils.checks.lstm_forward import check_lstm_cell_forward, check_lstm_forward
 from rnn_utils.checks.output_layer import check_output_layer_backward, check_softmax_cross_entropy
 from rnn_utils.checks.rnn_backward import (
     check_rnn_backward,

@@ -106,6 +106,8 @@ class Exercise:
                       when the output is not a gradient; run only when the output is wrong
     input_hints -- argument name -> (diagnosis key, hint) replacing the generic in-place hint
                    when the function changed that argument
+    exception_hints -- rows like EXCEPTION_HINTS for exceptions typical of this exercise,
+                       tried before the general ones
     """
 
     name: str
@@ -115,6 +117,7 @@ class Exercise:
     aspects: str = "shapes, values, cache layout, inputs unchanged"
     gradient_check: Callable = None
     input_hints: dict = field(default_factory=dict)
+    exception_hints: tuple = ()
 
 
 def run_check(exercise, function):
@@ -243,16 +246,16 @@ def exception_failure(exercise, error, case):
     if frame is not None:
         line = (frame.line or "").strip()  # empty when the source is not available
         details.append(f"At line {frame.lineno} of {frame.name}" + (f": {line}" if line else "."))
-    key, hint = exception_hint(error, message)
+    key, hint = exception_hint(error, message, exercise.exception_hints + EXCEPTION_HINTS)
     if hint:
         details.append(f"Likely mistake: {hint}")
     return CheckFailure(exercise.name, problem, details, kind="exception", case=case.label,
                         diagnosis=key)
 
 
-def exception_hint(error, message):
-    """(diagnosis key, hint) of the first EXCEPTION_HINTS row that fits, or (None, None)."""
-    for error_type, pattern, key, hint in EXCEPTION_HINTS:
+def exception_hint(error, message, hints=EXCEPTION_HINTS):
+    """(diagnosis key, hint) of the first row of ``hints`` that fits, or (None, None)."""
+    for error_type, pattern, key, hint in hints:
         if isinstance(error, error_type) and (pattern is None or re.search(pattern, message)):
             return key, hint
     return None, None
