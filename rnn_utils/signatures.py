@@ -134,6 +134,16 @@ SIGNATURES = {
         returns={"dx": ("n_x", "m", "T_x"), "da0": ("n_a", "m"), **GATE_GRADIENTS},
         returns_dict=True,
     ),
+    "clip": Signature(
+        arguments={"gradients": None, "max_value": None},
+        returns={"clipped": None},
+        returns_single=True,
+    ),
+    "clip_by_norm": Signature(
+        arguments={"gradients": None, "max_norm": None},
+        returns={"clipped": None},
+        returns_single=True,
+    ),
 }
 
 

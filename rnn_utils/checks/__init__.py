@@ -5,6 +5,7 @@ diagnosis when it does not. The machinery is in ``framework``; the checks of eac
 family in their own module.
 """
 
+from rnn_utils.checks.clipping import check_clip, check_clip_by_norm
 from rnn_utils.checks.framework import CheckFailure
 from rnn_utils.checks.gradient_checking import check_numerical_gradient
 from rnn_utils.checks.lstm_backward import check_lstm_backward, check_lstm_cell_backward
@@ -19,6 +20,8 @@ from rnn_utils.checks.rnn_forward import check_rnn_cell_forward, check_rnn_forwa
 
 __all__ = [
     "CheckFailure",
+    "check_clip",
+    "check_clip_by_norm",
     "check_lstm_backward",
     "check_lstm_cell_backward",
     "check_lstm_cell_forward",
