@@ -5,7 +5,8 @@ mistakes to recognise) and run by ``run_check``. For each case it:
 1. calls the student's function on deep copies of the inputs, quietly (prints and warnings are
    captured, so they cannot change the check's output) and in isolation (helpers from earlier
    exercises are the reference ones, so one mistake costs one exercise);
-2. checks that no input was modified in place, then the returned structure, the shapes, and
+2. checks that no input was modified in place (and, where the function promises a new object,
+   that it did not return an argument itself), then the returned structure, the shapes, and
    the values of every output (caches included) against the reference, in that order;
 3. at the first problem raises ``CheckFailure``, naming the case, the output and the likely
    mistake when the wrong output equals a known mistake's output (its "fingerprint"); for a
@@ -105,7 +106,11 @@ class Exercise:
                       central-difference estimate of that gradient output (an array), or None
                       when the output is not a gradient; run only when the output is wrong
     input_hints -- argument name -> (diagnosis key, hint) replacing the generic in-place hint
-                   when the function changed that argument
+                   when the function changed that argument; or a function of (what the student
+                   returned, that argument as changed) giving the (key, hint), for a hint that
+                   depends on them (e.g. the changed argument is what was returned)
+    new_results -- argument name -> (diagnosis key, hint) for a function promising a NEW
+                   object: returning that argument itself (even unchanged) fails, with the hint
     exception_hints -- rows like EXCEPTION_HINTS for exceptions typical of this exercise,
                        tried before the general ones
     """
@@ -117,6 +122,7 @@ class Exercise:
     aspects: str = "shapes, values, cache layout, inputs unchanged"
     gradient_check: Callable = None
     input_hints: dict = field(default_factory=dict)
+    new_results: dict = field(default_factory=dict)
     exception_hints: tuple = ()
 
 
@@ -137,7 +143,8 @@ def check_case(exercise, function, case):
     expected = outputs_by_name(exercise, call_quietly(reference_of(exercise), case.arguments))
     received = copy.deepcopy(case.arguments)  # the student's function may modify these
     returned = call_student(exercise, function, received, case)
-    check_inputs_unchanged(exercise, case, received)
+    check_inputs_unchanged(exercise, case, received, returned)
+    check_result_is_new(exercise, case, received, returned)
     outputs = unpack_returned(exercise, returned, case)
     check_shapes(exercise, case, outputs)
     for name in SIGNATURES[exercise.name].returns:
@@ -277,18 +284,37 @@ IN_PLACE_HINT = (
 )
 
 
-def check_inputs_unchanged(exercise, case, received):
-    """Fail when the student's function changed one of its arguments in place."""
+def check_inputs_unchanged(exercise, case, received, returned=None):
+    """Fail when the student's function changed one of its arguments in place.
+
+    ``received`` holds the arguments the function was given (as it left them), by name;
+    ``returned`` is what it returned, which a hint may depend on (see Exercise.input_hints).
+    """
     for name, original in case.arguments.items():
         difference = first_difference(original, received[name], name)
         if difference:
-            key, hint = exercise.input_hints.get(name, ("input_modified", None))
+            hint_of = exercise.input_hints.get(name, ("input_modified", None))
+            if callable(hint_of):  # depends on what was returned and the changed argument
+                hint_of = hint_of(returned, received[name])
+            key, hint = hint_of
             raise CheckFailure(
                 exercise.name, f"your function modified its argument {difference.path} in place",
                 [case.title, f"Compared with before the call: {difference.message}",
                  f"Likely mistake: {hint}" if hint else IN_PLACE_HINT],
                 kind="input_modified", case=case.label, output=difference.path,
                 diagnosis=key)
+
+
+def check_result_is_new(exercise, case, received, returned):
+    """Fail when the function returned one of the arguments of ``exercise.new_results`` itself:
+    the caller would hold one object under two names, and changing the result would change
+    its own argument."""
+    for name, (key, hint) in exercise.new_results.items():
+        if returned is received[name]:
+            raise CheckFailure(
+                exercise.name, f"your function returned its argument {name} itself, not a new "
+                f"{type(returned).__name__}", [case.title, f"Likely mistake: {hint}"],
+                kind="return", case=case.label, output=name, diagnosis=key)
 
 
 def unpack_returned(exercise, returned, case):
@@ -344,14 +370,25 @@ def wrong_output(exercise, case, name, expected, outputs, difference):
     if name in exercise.layouts:
         details.append(f"Expected layout: {name} = ({', '.join(exercise.layouts[name])})")
     details += gradient_check_lines(exercise, case, name, outputs[name])
-    if isinstance(expected, np.ndarray):
-        problem, kind = f"{name} has wrong values", "values"
-    elif isinstance(expected, float):  # a number such as a loss
-        problem, kind = f"{name} has a wrong value", "values"
-    else:  # a structure such as a cache
-        problem, kind = f"{name} is not as expected", "layout"
+    problem, kind = problem_and_kind(name, expected, outputs[name], difference)
     return CheckFailure(exercise.name, problem, details + likely(mistake), kind=kind,
                         case=case.label, output=name, diagnosis=mistake and mistake.key)
+
+
+def problem_and_kind(name, expected, wrong, difference):
+    """The headline of a wrong output ``name`` and its CheckFailure kind."""
+    if isinstance(expected, np.ndarray):
+        return f"{name} has wrong values", "values"
+    if isinstance(expected, float):  # a number such as a loss
+        return f"{name} has a wrong value", "values"
+    if isinstance(expected, dict) and isinstance(wrong, dict) and set(expected) <= set(wrong):
+        # A dict of arrays (e.g. clipped gradients) with every key: one array is wrong.
+        key = next(key for key in expected if first_difference(expected[key], wrong[key], ""))
+        if isinstance(expected[key], np.ndarray) and isinstance(wrong[key], np.ndarray):
+            if wrong[key].shape == expected[key].shape:
+                return f"{difference.path} has wrong values", "values"
+            return f"{difference.path} has the wrong shape", "shape"
+    return f"{name} is not as expected", "layout"  # a structure such as a cache
 
 
 def gradient_check_lines(exercise, case, name, wrong):

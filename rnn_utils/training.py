@@ -1,0 +1,263 @@
+"""Training a vanilla RNN or an LSTM on the first-symbol task, with the student's own BPTT.
+
+train() runs a forward pass and BPTT with the functions it is given (the student's rnn_forward /
+rnn_backward or lstm_forward / lstm_backward), adds its own output layer read at the last step
+only (scores = Wy a<T> + by, softmax cross-entropy; its weights live in the parameter dict's
+output-layer entries, Wya for the RNN and Wy for the LSTM, whose y_pred the recurrent forward
+computes and train() ignores), and takes plain gradient-descent steps on every parameter,
+optionally after clipping the whole gradient dict by its global norm.
+
+Recommended settings (measured on the first-symbol task, m = 32, 4 symbols, chance = 0.25;
+seeds 0, 1, 2; accuracy = mean of the last 10 steps):
+
+EXPLODING -- vanilla RNN, T = 10, n_a = 16, learning rate 1.0, 150 steps:
+    no clipping:        the loss rises to ~5.7 (chance is log 4 = 1.39) and ends at 2.5-3.3,
+                        accuracy 0.25 for every seed; the gradient norm spikes (max 10-1450)
+    clipped by norm 1:  accuracy 1.00 for every seed, final loss <= 0.01
+    (The blow-up shows as loss spikes, not as NaN: tanh saturates, so the activations stay
+    finite. NaN only comes from a step that overflows the weights themselves.)
+
+LENGTH_SETTINGS -- RNN (learning rate 1) against LSTM (learning rate 3), both n_a = 16, 240
+steps, clipped by norm 1; final accuracy per T for seeds 0, 1, 2:
+    T       5              10             20             40
+    RNN     1.0 1.0 1.0    1.0 1.0 1.0    0.5 0.5 0.5    0.5 0.5 0.5
+    LSTM    1.0 1.0 1.0    1.0 1.0 1.0    1.0 1.0 1.0    1.0 0.78 1.0
+The RNN does not fall to chance (0.25) but stalls at 0.5: it tells apart two pairs of symbols,
+not the four. The LSTM starts from DEFAULT_INIT["lstm"]: weights of scale 2, forget-gate bias +3
+(the gate starts open, sigmoid(3) = 0.95, so the cell state and its gradient survive 40 steps)
+and input-gate bias -2 (the 39 distractor steps do not flood the cell). With the plain
+initialisation (biases 0, scale 1) or a forget-gate bias of +1 alone, the LSTM also stalls at
+T = 20 and 40 within this budget.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from rnn_utils import reference
+from rnn_utils.data import first_symbol_task
+from rnn_utils.params import initialize_lstm_parameters, initialize_rnn_parameters
+
+# The output layer's weight is called Wya in the RNN's parameter dict and Wy in the LSTM's.
+OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy"}
+# Starting points used unless train() is told otherwise (see the module docstring for why).
+DEFAULT_INIT = {"rnn": {}, "lstm": {"scale": 2.0, "forget_bias": 3.0, "input_bias": -2.0}}
+# A vanilla RNN at a learning rate where the unclipped run blows up; clipped by norm, it learns.
+EXPLODING = {"T": 10, "n_a": 16, "learning_rate": 1.0, "steps": 150, "max_norm": 1.0}
+# RNN against LSTM as T grows: train() keyword arguments per model (both clipped by norm).
+LENGTHS = (5, 10, 20, 40)
+LENGTH_SETTINGS = {
+    "rnn": {"n_a": 16, "learning_rate": 1.0, "steps": 240, "max_norm": 1.0},
+    "lstm": {"n_a": 16, "learning_rate": 3.0, "steps": 240, "max_norm": 1.0},
+}
+HISTORY_KEYS = ("loss", "gradient_norm", "clipped_gradient_norm", "accuracy")
+
+
+def initial_parameters(model, n_x, n_a, n_y, seed=0, scale=1.0, forget_bias=0.0,
+                       input_bias=0.0):
+    """Seeded starting parameters of ``model``.
+
+    Arguments:
+    model -- "rnn" or "lstm"
+    n_x, n_a, n_y -- sizes of the input, the hidden state and the output (the symbols)
+    seed -- seed of initialize_rnn_parameters / initialize_lstm_parameters
+    scale -- weights drawn from N(0, (scale / sqrt(fan_in))^2), as in those functions
+    forget_bias -- LSTM only: starting value of every entry of bf. A positive value opens the
+                   forget gate (sigmoid(3) = 0.95), so that the cell state -- and its
+                   gradient -- is carried from step to step from the start
+    input_bias -- LSTM only: starting value of bi. A negative value (sigmoid(-2) = 0.12) keeps
+                  the distractor steps from flooding the cell state
+
+    Returns:
+    parameters -- the dict of lesson 01 (RNN: Wax, Waa, Wya, ba, by) or of lesson 05 (LSTM:
+                  Wf, Wi, Wc, Wo, bf, bi, bc, bo, Wy, by)
+    """
+    if model == "rnn":
+        return initialize_rnn_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
+    if model != "lstm":
+        raise ValueError(f'model must be "rnn" or "lstm", got {model!r}')
+    parameters = initialize_lstm_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
+    parameters["bf"] = np.full((n_a, 1), float(forget_bias))  # (n_a, 1)
+    parameters["bi"] = np.full((n_a, 1), float(input_bias))  # (n_a, 1)
+    return parameters
+
+
+def output_layer(a_last, y, weight, bias):
+    """Loss and gradients of the output layer read at the last step only.
+
+    scores = weight @ a_last + bias; loss = mean over the m examples of -log softmax(scores)
+    at the target symbol.
+
+    Arguments:
+    a_last -- hidden state after the last step, a<T>, shape (n_a, m)
+    y -- targets, one-hot, shape (n_y, m)
+    weight -- output weights, shape (n_y, n_a); bias -- shape (n_y, 1)
+
+    Returns:
+    loss -- a float; accuracy -- fraction of examples whose largest score is the target
+    gradients -- dict with da_last (n_a, m), dweight (n_y, n_a), dbias (n_y, 1)
+    """
+    m = y.shape[1]
+    scores = weight @ a_last + bias  # (n_y, m)
+    shifted = scores - np.max(scores, axis=0, keepdims=True)  # no overflow in exp
+    log_probabilities = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+    loss = -float(np.sum(y * log_probabilities)) / m
+    accuracy = float(np.mean(np.argmax(scores, axis=0) == np.argmax(y, axis=0)))
+    dscores = (np.exp(log_probabilities) - y) / m  # (n_y, m): softmax minus one-hot, averaged
+    gradients = {
+        "da_last": weight.T @ dscores,  # (n_a, n_y) @ (n_y, m) -> (n_a, m)
+        "dweight": dscores @ a_last.T,  # (n_y, m) @ (m, n_a) -> (n_y, n_a)
+        "dbias": np.sum(dscores, axis=1, keepdims=True),  # (n_y, 1)
+    }
+    return loss, accuracy, gradients
+
+
+def global_norm(gradients):
+    """sqrt of the sum of the squares of every entry of every array of the dict."""
+    return float(np.sqrt(sum(np.sum(value**2) for value in gradients.values())))
+
+
+def gradients_of(model, x, y, parameters, functions):
+    """One forward and backward pass through ``functions``: loss, accuracy, all gradients.
+
+    Arguments:
+    model -- "rnn" or "lstm"
+    x -- inputs, shape (n_x, m, T); y -- targets, one-hot, shape (n_y, m)
+    parameters -- the model's dict (see initial_parameters)
+    functions -- dict with "forward" and "backward": rnn_forward / rnn_backward or
+                 lstm_forward / lstm_backward, the graded contracts
+
+    Returns:
+    loss, accuracy -- floats
+    gradients -- dict "d" + name for every parameter name, e.g. dWax, dWaa, dba, dWya, dby
+    """
+    weight_name = OUTPUT_WEIGHT[model]
+    n_a, m = parameters[weight_name].shape[1], x.shape[1]
+    a0 = np.zeros((n_a, m))  # every sequence starts from the zero state
+    results = functions["forward"](x, a0, parameters)
+    a, caches = results[0], results[-1]  # rnn: (a, y_pred, caches); lstm: (a, y, c, caches)
+    loss, accuracy, output = output_layer(a[:, :, -1], y, parameters[weight_name],
+                                          parameters["by"])
+    da = np.zeros(a.shape)  # (n_a, m, T): the loss reads a<T> only
+    da[:, :, -1] = output["da_last"]
+    recurrent = functions["backward"](da, caches)
+    # Keep the gradients of parameters (dWaa, dbf, ...); dx and da0 are not parameters.
+    gradients = {key: value for key, value in recurrent.items() if key[1:] in parameters}
+    gradients["d" + weight_name] = output["dweight"]
+    gradients["dby"] = output["dbias"]
+    return loss, accuracy, gradients
+
+
+def train(model, x, y, n_a, steps, learning_rate, functions, max_norm=None, seed=0, init=None):
+    """Train ``model`` on (x, y) by plain gradient descent, with the gradients of ``functions``.
+
+    Each step: forward pass, loss at the last step, backward pass (BPTT by
+    functions["backward"]), global gradient norm, optional clipping by norm of the whole
+    gradient dict (functions["clip_by_norm"], or the course's reference when absent), then
+    parameter -= learning_rate * gradient for every parameter. A step whose loss or gradient is
+    not finite (NaN or inf: the run blew up) ends the run; the remaining entries are NaN.
+
+    Arguments:
+    model -- "rnn" or "lstm"
+    x -- inputs, shape (n_x, m, T), e.g. from data.first_symbol_task
+    y -- targets, one-hot, shape (n_y, m)
+    n_a -- number of hidden units
+    steps -- number of gradient steps
+    learning_rate -- the step size of gradient descent
+    functions -- dict: "forward" and "backward" (rnn_forward / rnn_backward, or lstm_forward /
+                 lstm_backward), optionally "clip_by_norm"
+    max_norm -- None (no clipping) or the largest global gradient norm allowed
+    seed -- seed of the starting parameters
+    init -- dict of keyword arguments of initial_parameters (scale, forget_bias, input_bias);
+            None means DEFAULT_INIT[model]: the RNN as initialize_rnn_parameters makes it, the
+            LSTM with scale 2, forget-gate bias +3 and input-gate bias -2
+
+    Returns:
+    history -- dict of lists of length ``steps``: "loss" and "accuracy" (measured before the
+               step's update), "gradient_norm" (global norm before clipping),
+               "clipped_gradient_norm" (after clipping: the step actually taken); and
+               "diverged_at": the index of the step that produced NaN/inf, or None
+    """
+    n_x, m, T = x.shape
+    init = DEFAULT_INIT[model] if init is None else init
+    parameters = initial_parameters(model, n_x, n_a, y.shape[0], seed=seed, **init)
+    clip_by_norm = functions.get("clip_by_norm", reference.clip_by_norm)
+    history = {key: [np.nan] * steps for key in HISTORY_KEYS}
+    history["diverged_at"] = None
+    for step in range(steps):
+        # A blown-up run overflows on its way to NaN: let it, and stop below.
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            loss, accuracy, gradients = gradients_of(model, x, y, parameters, functions)
+            norm = global_norm(gradients)
+        if not (np.isfinite(loss) and np.isfinite(norm)):
+            history["diverged_at"] = step
+            break
+        if max_norm is not None:
+            gradients = clip_by_norm(gradients, max_norm)  # one common factor for every array
+        history["loss"][step] = loss
+        history["accuracy"][step] = accuracy
+        history["gradient_norm"][step] = norm
+        history["clipped_gradient_norm"][step] = global_norm(gradients)
+        for name in parameters:
+            parameters[name] = parameters[name] - learning_rate * gradients["d" + name]
+    return history
+
+
+def final_accuracy(history, last=10):
+    """Mean accuracy over the last ``last`` steps of a run; NaN if the run blew up."""
+    return float(np.mean(history["accuracy"][-last:]))
+
+
+def compare_lengths(lengths, functions_by_model, settings=None, seeds=(0,), m=32, n_symbols=4):
+    """Final accuracy of each model on the first-symbol task, for every sequence length.
+
+    Arguments:
+    lengths -- sequence lengths T to try, e.g. (5, 10, 20, 40)
+    functions_by_model -- dict model name ("rnn", "lstm") -> the ``functions`` dict of train();
+                          the models compared are its keys
+    settings -- dict model name -> keyword arguments of train() (n_a, steps, learning_rate,
+                max_norm, init); None means LENGTH_SETTINGS
+    seeds -- seeds of the data and of the starting parameters; one run per seed
+    m, n_symbols -- batch size and number of symbols of data.first_symbol_task
+
+    Returns:
+    accuracies -- dict model name -> array of shape (len(lengths), len(seeds)) of final
+                  accuracies (see final_accuracy)
+    """
+    settings = LENGTH_SETTINGS if settings is None else settings
+    accuracies = {model: np.zeros((len(lengths), len(seeds))) for model in functions_by_model}
+    for model, functions in functions_by_model.items():
+        for row, T in enumerate(lengths):
+            for column, seed in enumerate(seeds):
+                x, y = first_symbol_task(m, T, n_symbols=n_symbols, seed=seed)
+                history = train(model, x, y, functions=functions, seed=seed, **settings[model])
+                accuracies[model][row, column] = final_accuracy(history)
+    return accuracies
+
+
+def plot_learning_curves(histories, ax=None, metric="loss"):
+    """One curve per run of ``metric`` against the training step.
+
+    Arguments:
+    histories -- dict label -> history returned by train()
+    ax -- matplotlib Axes to draw into; None makes a new figure
+    metric -- "loss", "accuracy", "gradient_norm" or "clipped_gradient_norm"; the norms are
+              drawn on a log scale. A run that blew up ends with a cross at its last
+              finite value.
+
+    Returns:
+    figure -- the matplotlib Figure
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for label, history in histories.items():
+        values = np.asarray(history[metric], dtype=float)  # (steps,)
+        (line,) = ax.plot(np.arange(len(values)), values, label=label)
+        if history.get("diverged_at") is not None and history["diverged_at"] > 0:
+            last = history["diverged_at"] - 1
+            ax.plot(last, values[last], "x", color=line.get_color(), markersize=10)
+    if metric in ("gradient_norm", "clipped_gradient_norm"):
+        ax.set_yscale("log")
+    ax.set_xlabel("training step")
+    ax.set_ylabel(metric.replace("_", " "))
+    ax.legend()
+    return ax.figure

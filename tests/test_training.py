@@ -1,0 +1,151 @@
+"""Tests of rnn_utils.data (the first-symbol task) and rnn_utils.training (train and its plots).
+
+Runs headless: the Agg backend is selected before pyplot is imported.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from rnn_utils import reference, training  # noqa: E402
+from rnn_utils.data import first_symbol_task  # noqa: E402
+
+RNN = {"forward": reference.rnn_forward, "backward": reference.rnn_backward}
+LSTM = {"forward": reference.lstm_forward, "backward": reference.lstm_backward}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_task_shapes_and_one_hot():
+    x, y = first_symbol_task(12, 5, n_symbols=3, seed=1)
+    assert x.shape == (4, 12, 5) and y.shape == (3, 12)
+    assert np.all(x.sum(axis=0) == 1) and np.all(y.sum(axis=0) == 1)  # one 1 per column
+    assert np.all(x[3, :, 1:] == 1)  # the distractor channel after step 0
+    assert np.all(x[3, :, 0] == 0)  # ... and never at step 0
+
+
+def test_task_target_is_the_first_symbol_and_balanced():
+    x, y = first_symbol_task(20, 7, n_symbols=4, seed=3)
+    np.testing.assert_array_equal(y, x[:4, :, 0])
+    np.testing.assert_array_equal(y.sum(axis=1), [5, 5, 5, 5])  # chance is 1/4
+
+
+def test_task_deterministic_and_seeded():
+    first, _ = first_symbol_task(16, 4, seed=2)
+    again, _ = first_symbol_task(16, 4, seed=2)
+    other, _ = first_symbol_task(16, 4, seed=5)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("functions, model", [(RNN, "rnn"), (LSTM, "lstm")])
+def test_gradients_match_central_differences(functions, model):
+    """The gradient train() steps along is the gradient of the loss it records."""
+    x, y = first_symbol_task(4, 3, n_symbols=2, seed=0)
+    parameters = training.initial_parameters(model, 3, 3, 2, seed=1, forget_bias=1.0)
+    _, _, gradients = training.gradients_of(model, x, y, parameters, functions)
+    assert set(gradients) == {"d" + name for name in parameters}
+    for name, value in parameters.items():
+        def loss_at(point, name=name):
+            return training.gradients_of(model, x, y, dict(parameters, **{name: point}),
+                                         functions)[0]
+        numerical = reference.numerical_gradient(loss_at, value.copy())
+        np.testing.assert_allclose(gradients["d" + name], numerical, atol=1e-7)
+
+
+@pytest.mark.parametrize("functions, model, learning_rate", [(RNN, "rnn", 1.0),
+                                                             (LSTM, "lstm", 3.0)])
+def test_train_decreases_the_loss_on_a_short_sequence(functions, model, learning_rate):
+    x, y = first_symbol_task(16, 3, seed=0)
+    history = training.train(model, x, y, 8, 60, learning_rate, functions)
+    assert all(len(history[key]) == 60 for key in training.HISTORY_KEYS)
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["accuracy"][-1] == 1.0
+    assert history["diverged_at"] is None
+
+
+def test_clipping_bounds_the_step_and_records_the_norm_before():
+    x, y = first_symbol_task(16, 10, seed=0)
+    functions = dict(RNN, clip_by_norm=reference.clip_by_norm)
+    clipped = training.train("rnn", x, y, 16, 40, 1.0, functions, max_norm=0.5)
+    free = training.train("rnn", x, y, 16, 40, 1.0, functions)
+    assert max(clipped["clipped_gradient_norm"]) <= 0.5 + 1e-12
+    assert max(clipped["gradient_norm"]) > 0.5  # clipping was due, and the raw norm is kept
+    assert free["gradient_norm"] == free["clipped_gradient_norm"]
+    assert clipped["gradient_norm"][0] == free["gradient_norm"][0]  # same start
+
+
+def test_a_blown_up_run_stops_and_is_marked_nan():
+    x, y = first_symbol_task(8, 6, seed=0)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # train() silences them
+        # tanh saturates, so only a step that overflows the weights themselves gives inf.
+        history = training.train("rnn", x, y, 8, 30, 1e308, RNN)
+    step = history["diverged_at"]
+    assert step is not None and 0 < step < 30
+    for key in training.HISTORY_KEYS:
+        assert np.all(np.isnan(history[key][step:]))
+        assert np.all(np.isfinite(history[key][:step]))
+    assert np.isnan(training.final_accuracy(history))
+
+
+def test_train_calls_the_functions_passed_in():
+    calls = []
+
+    def spy(name, function):
+        def wrapper(*args):
+            calls.append(name)
+            return function(*args)
+        return wrapper
+
+    functions = {name: spy(name, function) for name, function in
+                 dict(LSTM, clip_by_norm=reference.clip_by_norm).items()}
+    x, y = first_symbol_task(8, 4, seed=0)
+    training.train("lstm", x, y, 4, 3, 0.1, functions, max_norm=1e-3)
+    assert calls == ["forward", "backward", "clip_by_norm"] * 3
+
+
+def test_train_steps_along_the_backward_it_is_given():
+    """A backward pass returning zeros leaves the recurrent weights where they started."""
+    def zero_backward(da, caches):
+        gradients = reference.rnn_backward(da, caches)
+        return {key: np.zeros_like(value) for key, value in gradients.items()}
+
+    x, y = first_symbol_task(8, 4, seed=0)
+    frozen = training.train("rnn", x, y, 8, 30, 1.0, dict(RNN, backward=zero_backward))
+    normal = training.train("rnn", x, y, 8, 30, 1.0, RNN)
+    assert frozen["loss"] != normal["loss"]
+
+
+def test_train_is_deterministic_and_seeded():
+    x, y = first_symbol_task(8, 5, seed=0)
+    first = training.train("rnn", x, y, 8, 10, 0.5, RNN, seed=4)
+    again = training.train("rnn", x, y, 8, 10, 0.5, RNN, seed=4)
+    other = training.train("rnn", x, y, 8, 10, 0.5, RNN, seed=5)
+    assert first == again
+    assert first["loss"] != other["loss"]
+
+
+def test_compare_lengths_shapes():
+    settings = {"rnn": {"n_a": 4, "learning_rate": 1.0, "steps": 12}}
+    accuracies = training.compare_lengths((2, 3), {"rnn": RNN}, settings, seeds=(0, 1), m=8)
+    assert set(accuracies) == {"rnn"} and accuracies["rnn"].shape == (2, 2)
+    assert np.all((accuracies["rnn"] >= 0) & (accuracies["rnn"] <= 1))
+
+
+def test_plot_learning_curves_one_line_per_run_and_a_cross_where_it_blew_up():
+    x, y = first_symbol_task(8, 6, seed=0)
+    histories = {"blown up": training.train("rnn", x, y, 8, 20, 1e308, RNN),
+                 "fine": training.train("rnn", x, y, 8, 20, 0.1, RNN)}
+    figure = training.plot_learning_curves(histories, metric="gradient_norm")
+    ax = figure.axes[0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == list(histories)
+    assert len(ax.lines) == 3  # two curves and one cross
+    assert ax.get_yscale() == "log"
