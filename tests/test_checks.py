@@ -247,8 +247,9 @@ def test_an_answer_that_calls_the_reference_fails_however_it_reaches_it():
     def rnn_forward(x, a0, parameters):
         return hidden.rnn_forward(x, a0, parameters)
 
-    with pytest.raises(CheckFailure, match="calls the course's reference rnn_forward"):
+    with pytest.raises(CheckFailure, match="calls the course's reference rnn_forward") as failure:
         check_rnn_forward(rnn_forward)
+    assert failure.value.diagnosis == "reference_used"
     assert not hasattr(hidden.rnn_forward, "__wrapped__")  # no way around the guard
 
 

@@ -33,7 +33,7 @@ from rnn_utils import reference
 from rnn_utils.checks.compare import first_difference, same
 from rnn_utils.gradcheck import relative_error
 from rnn_utils.shapes import ShapeError, check_shape
-from rnn_utils.signatures import SIGNATURES
+from rnn_utils.signatures import SIGNATURES, ReferenceUseError
 
 # The reference helpers each graded function may call: during its check these names, in the
 # student's function's globals, are the reference implementations. Later lessons add rows.
@@ -229,6 +229,9 @@ _LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (r
 
 # (exception type, regular expression the message must match (None: any), diagnosis key, hint)
 EXCEPTION_HINTS = (
+    (ReferenceUseError, None, "reference_used",
+     "the answer hands the work to the course's reference implementation, which is not "
+     "allowed in its own exercise: write the computation yourself."),
     (ShapeError, None, "helper_argument_shape",
      "a helper was given an argument of the wrong shape (named above). Check what you pass "
      "to it: the input of step t is x[:, :, t], of shape (n_x, m)."),
