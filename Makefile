@@ -28,7 +28,7 @@ test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval over the solution
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
 		--nbval-cell-timeout=120 --nbval-kernel-startup-timeout=60 \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
+		--nbval-sanitize-with rnn_course/nbval_sanitize.cfg tests solutions
 
 notebooks: $(STAMP)  ## rebuild every notebook (and rnn_utils/reference.py) from solutions/*.py
 	$(BIN)/rnn-course build
