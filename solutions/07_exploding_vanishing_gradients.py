@@ -699,8 +699,9 @@ plt.show()
 
 # %% [markdown]
 # Up to $T = 10$ both models learn the task. From $T = 20$ on, the vanilla RNN stalls at an
-# accuracy of 0.5, with a loss near 0.83: it has found what the last few steps can tell it
-# and the signal from step 1, $T - 1$ Jacobians back, is too weak to teach it the rest. Clipping
+# accuracy of 0.5, with a loss near 0.83: it keeps a coarse memory that tells two pairs of
+# symbols apart, but the signal from step 1, $T - 1$ Jacobians back, is too weak to teach it
+# the rest (the distractor steps themselves carry no information at all). Clipping
 # does not help here, as exercise 5 explains: the problem is vanishing, not exploding. The
 # LSTM reaches accuracy 1 at every length; longer sequences only take it more steps.
 

@@ -1,14 +1,13 @@
 """Checks of lessons 03-04: the reference passes; each typical mistake fails, diagnosed."""
 
-import re
 
 import mistakes_backward as wrong  # tests/mistakes_backward.py: pytest puts tests/ on sys.path
 import numpy as np
 import pytest
+from check_helpers import failure_of, gradient_check_error
 
 from rnn_utils import reference
 from rnn_utils.checks import (
-    CheckFailure,
     check_numerical_gradient,
     check_output_layer_backward,
     check_rnn_backward,
@@ -47,24 +46,6 @@ SEQUENCE_CASE = "Case 1 of 6: n_x=3, n_a=5, n_y=2, m=4, T_x=6"
 TRUNCATED_CASE = "Case 1 of 5: n_x=3, n_a=5, n_y=2, m=4, T_x=6 (k=2, three windows)"
 LOSS_CASE = "Case 1 of 6: n_y=2, m=4, T_x=6"
 OUTPUT_CASE = "Case 1 of 6: n_a=5, n_y=2, m=4, T_x=6"
-
-
-def failure_of(check, function):
-    """The CheckFailure that ``check(function)`` raises (the test fails if it raises none)."""
-    with pytest.raises(CheckFailure) as caught:
-        check(function)
-    return caught.value
-
-
-def gradient_check_error(failure):
-    """The relative error the "Gradient check" line reports, or None without that line."""
-    for line in failure.lines:
-        found = re.match(r"Gradient check: relative error of your (\w+) against central "
-                         r"differences (\S+) \(a correct gradient gives < 1e-7\)\.$", line)
-        if found:
-            assert found.group(1) == failure.output
-            return float(found.group(2))
-    return None
 
 
 # ---- passing ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dataclasses
 import mistakes_clipping as wrong  # tests/mistakes_clipping.py: pytest puts tests/ on sys.path
 import numpy as np
 import pytest
+from check_helpers import failure_of
 
 from rnn_utils import reference
 from rnn_utils.checks import CheckFailure, check_clip, check_clip_by_norm
@@ -24,13 +25,6 @@ CLIP_CASE = "Case 1 of 4: some entries beyond 1"
 CLIP_WITHIN = "Case 2 of 4: all entries within 10"
 NORM_CASE = "Case 1 of 4: global norm above 5 (global norm 16.3)"
 NORM_WITHIN = "Case 2 of 4: global norm below 50: unchanged (global norm 12.7)"
-
-
-def failure_of(check, function):
-    """The CheckFailure that ``check(function)`` raises (the test fails if it raises none)."""
-    with pytest.raises(CheckFailure) as caught:
-        check(function)
-    return caught.value
 
 
 def arrays(gradients):

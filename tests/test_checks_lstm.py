@@ -1,15 +1,14 @@
 """Checks of lessons 05-06 (the LSTM): correct answers pass; each typical mistake fails,
 diagnosed; a wrong helper in the notebook does not fail the next exercise's check."""
 
-import re
 
 import mistakes_lstm as wrong  # tests/mistakes_lstm.py: pytest puts tests/ on sys.path
 import numpy as np
 import pytest
+from check_helpers import failure_of, gradient_check_error
 
 from rnn_utils import reference
 from rnn_utils.checks import (
-    CheckFailure,
     check_lstm_backward,
     check_lstm_cell_backward,
     check_lstm_cell_forward,
@@ -37,24 +36,6 @@ CORRECT = {check_lstm_cell_forward: wrong.cell_forward_correct,
 
 CELL_CASE = "Case 1 of 6: n_x=3, n_a=5, n_y=2, m=4"
 SEQUENCE_CASE = "Case 1 of 6: n_x=3, n_a=5, n_y=2, m=4, T_x=6"
-
-
-def failure_of(check, function):
-    """The CheckFailure that ``check(function)`` raises (the test fails if it raises none)."""
-    with pytest.raises(CheckFailure) as caught:
-        check(function)
-    return caught.value
-
-
-def gradient_check_error(failure):
-    """The relative error the "Gradient check" line reports, or None without that line."""
-    for line in failure.lines:
-        found = re.match(r"Gradient check: relative error of your (\w+) against central "
-                         r"differences (\S+) \(a correct gradient gives < 1e-7\)\.$", line)
-        if found:
-            assert found.group(1) == failure.output
-            return float(found.group(2))
-    return None
 
 
 # ---- passing ------------------------------------------------------------------------------

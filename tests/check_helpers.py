@@ -1,0 +1,25 @@
+"""Helpers shared by the tests of the checks (pytest puts tests/ on sys.path)."""
+
+import re
+
+import pytest
+
+from rnn_utils.checks import CheckFailure
+
+
+def failure_of(check, function):
+    """The CheckFailure that ``check(function)`` raises (the test fails if it raises none)."""
+    with pytest.raises(CheckFailure) as caught:
+        check(function)
+    return caught.value
+
+
+def gradient_check_error(failure):
+    """The relative error the "Gradient check" line reports, or None without that line."""
+    for line in failure.lines:
+        found = re.match(r"Gradient check: relative error of your (\w+) against central "
+                         r"differences (\S+) \(a correct gradient gives < 1e-7\)\.$", line)
+        if found:
+            assert found.group(1) == failure.output
+            return float(found.group(2))
+    return None
