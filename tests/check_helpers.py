@@ -23,3 +23,17 @@ def gradient_check_error(failure):
             assert found.group(1) == failure.output
             return float(found.group(2))
     return None
+
+
+def all_mistakes(exercises):
+    """(check, index, Mistake) for every known mistake of ``exercises`` (check -> Exercise)."""
+    return [(check, index, mistake) for check, exercise in exercises.items()
+            for index, mistake in enumerate(exercise.mistakes)]
+
+
+def assert_diagnosed_as_itself(check, mistake):
+    """Run through the whole check, a variant must fail (so it differs from the reference) and
+    be recognised as its own mistake: no earlier mistake shadows it."""
+    failure = failure_of(check, mistake.variant)
+    assert failure.diagnosis == mistake.key
+    assert f"Likely mistake: {mistake.explanation}" in failure.lines

@@ -1,6 +1,7 @@
 """Checks of lessons 03-04: the reference passes; each typical mistake fails, diagnosed."""
 
 
+import check_helpers
 import mistakes_backward as wrong  # tests/mistakes_backward.py: pytest puts tests/ on sys.path
 import numpy as np
 import pytest
@@ -208,9 +209,8 @@ def test_mistake_is_recognised(check, student, output, key, kind, explanation, c
     assert "Likely mistake: " in message and explanation in message
 
 def all_mistakes():
-    """(check, index, Mistake) for every known mistake of the checks of lessons 03-04."""
-    return [(check, index, mistake) for check, exercise in EXERCISES.items()
-            for index, mistake in enumerate(exercise.mistakes)]
+    """(check, index, Mistake) for every known mistake of this module's checks."""
+    return check_helpers.all_mistakes(EXERCISES)
 
 
 def test_every_diagnosis_is_reached_by_a_student_like_mistake():
@@ -222,11 +222,7 @@ def test_every_diagnosis_is_reached_by_a_student_like_mistake():
 @pytest.mark.parametrize(("check", "index", "mistake"), all_mistakes(),
                          ids=[f"{m.key}-{i}" for _, i, m in all_mistakes()])
 def test_each_variant_is_diagnosed_as_itself(check, index, mistake):
-    # Run through the whole check, a variant must fail (so it differs from the reference) and
-    # be recognised as its own mistake: no earlier mistake shadows it.
-    failure = failure_of(check, mistake.variant)
-    assert failure.diagnosis == mistake.key
-    assert f"Likely mistake: {mistake.explanation}" in failure.lines
+    check_helpers.assert_diagnosed_as_itself(check, mistake)
 
 
 # ---- the gradient check -------------------------------------------------------------------

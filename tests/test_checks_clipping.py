@@ -3,6 +3,7 @@ diagnosed; changing the caller's gradients is named with a clip-specific hint.""
 
 import dataclasses
 
+import check_helpers
 import mistakes_clipping as wrong  # tests/mistakes_clipping.py: pytest puts tests/ on sys.path
 import numpy as np
 import pytest
@@ -201,9 +202,8 @@ def test_the_in_place_hint_names_the_culprits_and_the_fix(check, student, fix):
 
 
 def all_mistakes():
-    """(check, index, Mistake) for every known mistake of the checks of lesson 07."""
-    return [(check, index, mistake) for check, exercise in EXERCISES.items()
-            for index, mistake in enumerate(exercise.mistakes)]
+    """(check, index, Mistake) for every known mistake of this module's checks."""
+    return check_helpers.all_mistakes(EXERCISES)
 
 
 def test_every_diagnosis_is_reached_by_a_student_like_mistake():
@@ -225,6 +225,4 @@ def test_each_variant_is_diagnosed_as_itself(check, index, mistake):
                for case in exercise.make_cases())
     # ...and, run through the whole check, it is recognised as its own mistake: no earlier
     # mistake shadows it.
-    failure = failure_of(check, mistake.variant)
-    assert failure.diagnosis == mistake.key
-    assert f"Likely mistake: {mistake.explanation}" in failure.lines
+    check_helpers.assert_diagnosed_as_itself(check, mistake)

@@ -2,6 +2,7 @@
 diagnosed; a wrong helper in the notebook does not fail the next exercise's check."""
 
 
+import check_helpers
 import mistakes_lstm as wrong  # tests/mistakes_lstm.py: pytest puts tests/ on sys.path
 import numpy as np
 import pytest
@@ -168,9 +169,8 @@ def test_mistake_is_recognised(check, student, output, key, kind, explanation, c
 
 
 def all_mistakes():
-    """(check, index, Mistake) for every known mistake of the LSTM checks."""
-    return [(check, index, mistake) for check, exercise in EXERCISES.items()
-            for index, mistake in enumerate(exercise.mistakes)]
+    """(check, index, Mistake) for every known mistake of this module's checks."""
+    return check_helpers.all_mistakes(EXERCISES)
 
 
 def test_every_diagnosis_is_reached_by_a_student_like_mistake():
@@ -182,11 +182,7 @@ def test_every_diagnosis_is_reached_by_a_student_like_mistake():
 @pytest.mark.parametrize(("check", "index", "mistake"), all_mistakes(),
                          ids=[f"{m.key}-{i}" for _, i, m in all_mistakes()])
 def test_each_variant_is_diagnosed_as_itself(check, index, mistake):
-    # Run through the whole check, a variant must fail (so it differs from the reference) and
-    # be recognised as its own mistake: no earlier mistake shadows it.
-    failure = failure_of(check, mistake.variant)
-    assert failure.diagnosis == mistake.key
-    assert f"Likely mistake: {mistake.explanation}" in failure.lines
+    check_helpers.assert_diagnosed_as_itself(check, mistake)
 
 
 @pytest.mark.parametrize(("check", "index", "mistake"), all_mistakes(),
