@@ -9,6 +9,8 @@ timings are not recorded, and widget model ids are dropped; rebuilding changes n
 """
 
 import copy
+import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -165,16 +167,48 @@ def to_text(notebook):
     return nbformat.writes(notebook) + "\n"
 
 
-def comparable(text):
-    """A notebook's text with image data blanked: PNG bytes depend on the matplotlib build,
-    everything else (sources, metadata, text outputs) must match exactly."""
+SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")
+IGNORE_OUTPUT_TAG = "nbval-ignore-output"
+NOT_COMPARED = ("image/png", "image/jpeg", WIDGET_MIME)  # nbval skips these too
+
+
+def sanitize_patterns(path=SANITIZE_FILE):
+    """The (regex, replacement) pairs of an nbval sanitize file, read as nbval reads them."""
+    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", Path(path).read_text(encoding="utf-8"),
+                      flags=re.MULTILINE)
+
+
+def _sanitized(value, patterns):
+    if isinstance(value, list):  # nbformat may keep multi-line text as a list of lines
+        value = "".join(value)
+    for regex, replacement in patterns:
+        value = re.sub(regex, replacement, value)
+    return value
+
+
+def comparable(text, patterns=None):
+    """What of a solution notebook nbval compares, as a string: every source and metadata, and
+    the outputs of the cells nbval checks, sanitized as nbval sanitizes them. Left out: the
+    outputs of `nbval-ignore-output` cells (a single training run's curve, a rounding-level
+    error) and image bytes, which depend on the CPU and the matplotlib build."""
+    patterns = sanitize_patterns() if patterns is None else patterns
     notebook = nbformat.reads(text, as_version=4)
     for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            for mime in list(output.get("data", {})):
-                if mime.startswith("image/") and mime != "image/svg+xml":
-                    output["data"][mime] = "<image>"
-    return nbformat.writes(notebook)
+        if cell.cell_type != "code":
+            continue
+        if IGNORE_OUTPUT_TAG in cell.metadata.get("tags", []):
+            cell.outputs = ["<not compared>"]
+            continue
+        for output in cell.outputs:
+            if "text" in output:
+                output["text"] = _sanitized(output["text"], patterns)
+            data = output.get("data", {})
+            for mime in list(data):
+                if mime in NOT_COMPARED:
+                    data[mime] = "<not compared>"
+                elif isinstance(data[mime], (str, list)):
+                    data[mime] = _sanitized(data[mime], patterns)
+    return json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False)
 
 
 def build_course(root, check=False, only=None, log=print):
@@ -213,15 +247,16 @@ def build_course(root, check=False, only=None, log=print):
 
 
 def _sync(outputs, check, log):
-    """Compare (check) or write each (path, text, comparison key); only changed files are
-    written, so an unchanged lesson leaves its files and their mtimes alone."""
+    """Compare (check) or write each (path, text, comparison key); only files that differ in
+    what the key compares are written, so an unchanged lesson leaves its files alone, also
+    where another CPU drew other image bytes or ignored outputs."""
     stale = []
     for path, text, key in outputs:
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if check and (current is None or key(current) != key(text)):
             stale.append(path)
             log(f"{path}: differs from a fresh build")
-        elif not check and current != text:
+        elif not check and (current is None or key(current) != key(text)):
             path.write_text(text, encoding="utf-8")
             stale.append(path)
             log(f"{path}: written")

@@ -9,6 +9,7 @@ import pytest
 
 from rnn_course.build import (
     build_course,
+    comparable,
     execute,
     lesson_paths,
     reference_module,
@@ -40,6 +41,77 @@ def test_committed_files_equal_a_fresh_build():
     """Executes every lesson: the committed notebooks and reference must be what the build makes."""
     stale = build_course(ROOT, check=True, log=lambda line: None)
     assert not stale, f"out of date (run `make notebooks`): {[str(p) for p in stale]}"
+
+
+# --- the drift key: what nbval compares, and nothing else ----------------------------------------
+
+def _solution_text(name="07_exploding_vanishing_gradients"):
+    return (ROOT / "solutions" / f"{name}.ipynb").read_text(encoding="utf-8")
+
+
+def _changed(text, change):
+    notebook = nbformat.reads(text, as_version=4)
+    change(notebook.cells)
+    return nbformat.writes(notebook)
+
+
+def _first(cells, predicate):
+    return next(cell for cell in cells if predicate(cell))
+
+
+def _ignored(cell):
+    return "nbval-ignore-output" in cell.metadata.get("tags", []) and cell.outputs
+
+
+def _printing(cell):
+    return cell.cell_type == "code" and "nbval-ignore-output" not in cell.metadata.get(
+        "tags", []) and any(o.output_type == "stream" for o in cell.outputs)
+
+
+def _with_image(cell):
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def _set_stream(cell, text):
+    _first(cell.outputs, lambda o: o.output_type == "stream").text = text
+
+
+def _set_png(cell, data):
+    _first(cell.outputs, lambda o: "image/png" in o.get("data", {})).data["image/png"] = data
+
+
+@pytest.mark.parametrize("change", [
+    lambda cells: setattr(_first(cells, _ignored), "outputs", []),
+    lambda cells: _set_png(_first(cells, _with_image), "iVBORw0KGgo="),
+], ids=["ignored-output", "image-bytes"])
+def test_drift_key_ignores_what_nbval_does_not_compare(change):
+    text = _solution_text()
+    assert comparable(_changed(text, change)) == comparable(text)
+
+
+def test_drift_key_applies_the_sanitizers():
+    text = _solution_text("01_rnn_cell_forward")
+    stream = _first(_first(nbformat.reads(text, as_version=4).cells, _printing).outputs,
+                    lambda o: o.output_type == "stream").text
+    assert "np.float64" not in stream
+    same = _changed(text, lambda cells: _set_stream(
+        _first(cells, _printing), stream.replace("\n", " np.float64(2.5)\n", 1)))
+    written = _changed(text, lambda cells: _set_stream(
+        _first(cells, _printing), stream.replace("\n", " 2.5\n", 1)))
+    assert comparable(same) == comparable(written) != comparable(text)
+
+
+@pytest.mark.parametrize("change", [
+    lambda cells: setattr(_first(cells, lambda c: c.cell_type == "code"), "source", "pass"),
+    lambda cells: setattr(_first(cells, lambda c: c.metadata.get("nbgrader", {}).get("grade")),
+                          "source", "check_nothing()"),
+    lambda cells: _set_stream(_first(cells, _printing), "0.75\n"),
+    lambda cells: _first(cells, _ignored).metadata.update(tags=[]),
+    lambda cells: cells.pop(3),
+], ids=["source", "check-line", "compared-output", "tag-removed", "cell-removed"])
+def test_drift_key_catches_every_stale_notebook(change):
+    text = _solution_text()
+    assert comparable(_changed(text, change)) != comparable(text)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)

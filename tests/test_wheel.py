@@ -1,0 +1,90 @@
+"""The install a user makes: the built wheel carries every module and data file, and works from
+another folder with no checkout beside it (an editable install would hide a missing file)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("rnn_utils", "rnn_course")
+NOT_SOURCE = shutil.ignore_patterns(".venv*", ".git", "__pycache__", "build", "dist",
+                                    "*.egg-info", ".ipynb_checkpoints", "*.pyc")
+
+
+def source_files():
+    """Every file of the two packages in the checkout, as paths relative to the top."""
+    return {
+        path.relative_to(ROOT).as_posix()
+        for package in PACKAGES for path in (ROOT / package).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The wheel, built as `pip install .` builds it, from a copy of the checkout."""
+    work = tmp_path_factory.mktemp("wheel")
+    shutil.copytree(ROOT, work / "src", ignore=NOT_SOURCE)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--wheel-dir", str(work / "dist"), str(work / "src")],
+                   check=True, capture_output=True, text=True)
+    (built,) = (work / "dist").glob("rnn_course-*.whl")
+    return built
+
+
+def test_the_wheel_carries_every_file_of_the_packages(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        inside = {name for name in archive.namelist() if name.split("/")[0] in PACKAGES}
+    missing = source_files() - inside
+    assert not missing, f"left out of the wheel (declare them in pyproject.toml): {missing}"
+    assert "rnn_utils/checks/__init__.py" in inside and "rnn_course/nbval_sanitize.cfg" in inside
+    assert not inside - source_files(), "the wheel has files the checkout does not"
+
+
+def fresh_environment(folder):
+    """A new virtual environment that sees this one's dependencies but not its editable
+    install of the course: a .pth line adds the dependencies' folder to the path, and the .pth
+    files inside that folder (the editable finder among them) are not run."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / ("Scripts" if os.name == "nt" else "bin") / "python"
+    paths = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+                           check=True, capture_output=True, text=True)
+    site_packages = Path(paths.stdout.strip())
+    dependencies = next(Path(p) for p in sys.path if p.endswith("site-packages"))
+    (site_packages / "dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
+    return python, site_packages
+
+
+def test_the_installed_wheel_works_from_another_folder(wheel, tmp_path):
+    python, site_packages = fresh_environment(tmp_path / "venv")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site_packages), str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    program = textwrap.dedent("""
+        import importlib, importlib.resources, pkgutil, sys
+        import numpy as np
+        import rnn_utils, rnn_course
+        for package in (rnn_utils, rnn_course):
+            for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+                loaded = importlib.import_module(module.name)
+                assert loaded.__file__.startswith(sys.argv[1]), loaded.__file__
+        assert (importlib.resources.files("rnn_course") / "nbval_sanitize.cfg").is_file()
+        from rnn_utils.checks import check_clip
+        check_clip(lambda gradients, max_value: {
+            name: np.clip(array, -max_value, max_value) for name, array in gradients.items()})
+    """)
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    result = subprocess.run([str(python), "-c", program, str(site_packages)], cwd=elsewhere,
+                            env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "passed" in result.stdout.lower()
+    script = subprocess.run([str(python), "-m", "rnn_course.cli", "--help"], cwd=elsewhere,
+                            env=environment, capture_output=True, text=True)
+    assert script.returncode == 0 and "grade" in script.stdout, script.stderr
