@@ -24,11 +24,15 @@ $(STAMP): pyproject.toml constraints.txt
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
-test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval over the solution notebooks
+# Strict nbval of the solutions, as the tests and the emulated machines run it.
+NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-kernel-startup-timeout=60 \
+	--nbval-sanitize-with rnn_course/nbval_sanitize.cfg
+
+test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval natively and on emulated CPUs
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval --nbval-current-env \
-		--nbval-cell-timeout=120 --nbval-kernel-startup-timeout=60 \
-		--nbval-sanitize-with rnn_course/nbval_sanitize.cfg tests solutions
+	$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) tests solutions
+	$(BIN)/python -m rnn_course.machines --emulated-only -- \
+		$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) -q solutions
 
 notebooks: $(STAMP)  ## rebuild every notebook (and rnn_utils/reference.py) from solutions/*.py
 	$(BIN)/rnn-course build
@@ -50,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 lock: $(STAMP)  ## re-pin constraints.txt to what is installed now (then run make test)
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' > constraints.txt
 
 clean:
 	rm -rf $(VENV)

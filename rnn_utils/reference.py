@@ -102,13 +102,13 @@ def rnn_cell_backward(da_next, cache):
     a_next, a_prev, xt, parameters = cache
     Wax = parameters["Wax"]  # (n_a, n_x)
     Waa = parameters["Waa"]  # (n_a, n_a)
-    # a_next = tanh(z), and tanh'(z) = 1 - tanh(z)^2 = 1 - a_next^2: no need to recompute z.
-    dz = da_next * (1 - a_next**2)  # (n_a, m), elementwise
-    dxt = Wax.T @ dz  # (n_x, n_a) @ (n_a, m) -> (n_x, m)
-    dWax = dz @ xt.T  # (n_a, m) @ (m, n_x) -> (n_a, n_x), summed over the m examples
-    da_prev = Waa.T @ dz  # (n_a, n_a) @ (n_a, m) -> (n_a, m)
-    dWaa = dz @ a_prev.T  # (n_a, m) @ (m, n_a) -> (n_a, n_a)
-    dba = np.sum(dz, axis=1, keepdims=True)  # (n_a, 1): ba was added to every example
+    # a_next = tanh(u), and tanh'(u) = 1 - tanh(u)^2 = 1 - a_next^2: no need to recompute u.
+    du = da_next * (1 - a_next**2)  # (n_a, m), elementwise
+    dxt = Wax.T @ du  # (n_x, n_a) @ (n_a, m) -> (n_x, m)
+    dWax = du @ xt.T  # (n_a, m) @ (m, n_x) -> (n_a, n_x), summed over the m examples
+    da_prev = Waa.T @ du  # (n_a, n_a) @ (n_a, m) -> (n_a, m)
+    dWaa = du @ a_prev.T  # (n_a, m) @ (m, n_a) -> (n_a, n_a)
+    dba = np.sum(du, axis=1, keepdims=True)  # (n_a, 1): ba was added to every example
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 

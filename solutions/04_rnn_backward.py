@@ -44,7 +44,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnn_utils import initialize_rnn_parameters, numerical_gradient, relative_error, viz
+from rnn_utils import initialize_rnn_parameters, numerical_gradient, relative_error, robust, viz
 from rnn_utils.checks import (
     check_output_layer_backward,
     check_rnn_backward,
@@ -329,11 +329,19 @@ jacobian_numeric = np.array([numerical_gradient(lambda z, k=k: softmax_entry(z, 
                              for k in range(4)])  # row k: the gradient of y_hat_k
 print("the formula matches central differences:", relative_error(jacobian_formula, jacobian_numeric) < 1e-8)
 print("every column of the Jacobian sums to 0:", np.allclose(jacobian_formula.sum(axis=0), 0))
+y_demo = np.array([0.0, 1.0, 0.0, 0.0])  # a one-hot target of the same example
+loss_demo = lambda z: -np.sum(y_demo * np.log(np.exp(z) / np.sum(np.exp(z))))  # noqa: E731
+print("the loss is unchanged by adding 3 to every score:",
+      bool(np.isclose(loss_demo(z_demo + 3.0), loss_demo(z_demo))))
+print("so y_hat - y sums to 0 over the classes:", bool(np.isclose(np.sum(y_hat_demo - y_demo), 0)))
 
 # %% [markdown]
 # The columns sum to 0 because the probabilities always sum to 1: moving one score moves
-# probability from some classes to others, never in or out. That is also why the gradient
-# $\hat y - y$ sums to 0 over the classes.
+# probability from some classes to others, never in or out. The gradient $\hat y - y$ sums to 0
+# over the classes for another reason, shift invariance: adding the same number to every score
+# changes no probability (lesson 01's stable softmax rests on it), so the loss cannot change
+# along the direction $(1, \dots, 1)$, and the components of its gradient add up to 0. That
+# holds for every target $y$, one-hot or not (exercise 5 comes back to it).
 #
 # ## Your turn: `softmax_cross_entropy`
 #
@@ -541,7 +549,7 @@ print("with plain NumPy, the same loss as your functions:", bool(same_loss))
 # notebook; the cell below then says so and skips the comparison. (It stops with an error if
 # `autograd` disagrees with your gradients by more than $10^{-7}$.)
 
-# %% tags=["nbval-ignore-output"]
+# %%
 try:
     import autograd.numpy as anp
     from autograd import grad
@@ -553,7 +561,8 @@ else:
     disagreements = []
     for name, value in gradients_autograd.items():
         error = relative_error(gradients_yours["d" + name], value)
-        print(f"d{name:4} relative error to autograd: {error:.1e}")
+        # agreement is at the level of rounding, whose last digits differ between CPUs
+        print(f"d{name:4} relative error to autograd: {robust.error_bound(error)}")
         if not error < 1e-7:
             disagreements.append("d" + name)
     assert not disagreements, f"your gradients disagree with autograd for {disagreements}"
@@ -580,12 +589,18 @@ print(f"relative error:                       {relative_error(dWaa, dWaa_transpo
 # are as different as two unrelated matrices. Use the relative error (or the largest absolute
 # difference), never a signed sum.
 #
-# **Where transposes come from: row-major code.** The framework in that story, like PyTorch,
-# stores a batch along the *rows*, $h^{\langle t \rangle} = \tanh(x^{\langle t \rangle} W_{xh} + h^{\langle t-1 \rangle} W_{hh} + b)$
+# **Where transposes come from: row-major code.** The hand-written RNN in that story stored a
+# batch along the *rows* and its weights as (inputs, outputs), as many row-major tutorials do:
+# $h^{\langle t \rangle} = \tanh(x^{\langle t \rangle} W_{xh} + h^{\langle t-1 \rangle} W_{hh} + b)$
 # with $h$ of shape $(m, n_a)$. Its $W_{hh}$ multiplies from the right, so it plays the role of
-# our $W_{aa}^{\top}$, and its gradient $\sum_t h^{\langle t-1 \rangle\top} dz^{\langle t \rangle}$
-# is our `dWaa.T`. Both are $(n_a, n_a)$: no shape error will warn you. Before comparing, bring
-# both to one convention (here: transpose one of them), and then compare by the relative error.
+# our $W_{aa}^{\top}$, and its gradient $\sum_t h^{\langle t-1 \rangle\top} du^{\langle t \rangle}$
+# (with $du$ the gradient of the pre-activation) is our `dWaa.T`. Both are $(n_a, n_a)$: no
+# shape error will warn you. PyTorch's `nn.RNN` also puts the batch along the rows, but it stores
+# `weight_hh_l0` as (outputs, inputs), in our orientation, and multiplies by its transpose:
+# $h_t = \tanh(x_t W_{ih}^{\top} + b_{ih} + h_{t-1} W_{hh}^{\top} + b_{hh})$. So
+# `weight_hh_l0.grad` is our `dWaa` itself, not its transpose (lesson 03 checks it). Before
+# comparing two implementations, bring both to one convention, and then compare by the
+# relative error.
 #
 # ## Find the bug
 #
@@ -952,6 +967,8 @@ print(f"windows:    {relative_error(rnn_backward_truncated(da_s, caches_s, 10)['
 # %% [markdown] tags=["answer"]
 # **Answer.** Yes. The derivation never used that $y$ is one-hot, only, in step 3, that
 # $\sum_k y_k = 1$, which smoothed targets still satisfy; `softmax_cross_entropy` works for them
-# unchanged. With $\sum_k y_k = c$, step 3 gives $\partial \ell / \partial z_j = c\, \hat y_j - y_j$.
-# The gradient then no longer sums to 0 over the classes: it would push all scores up or down
-# together, which changes nothing in $\hat y$, a sign that such a $y$ is not a distribution.
+# unchanged. With $\sum_k y_k = c$, step 3 gives $\partial \ell / \partial z_j = c\, \hat y_j - y_j
+# = c\,(\hat y_j - y_j / c)$. It still sums to 0 over the classes ($c - c$): the loss ignores a
+# common shift of the scores whatever $y$ is. Read it as $c$ times the gradient for the target
+# distribution $y / c$: the model is pulled towards the normalised target, with a step $c$ times
+# larger, as if the loss were multiplied by $c$.
