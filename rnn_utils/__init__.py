@@ -5,10 +5,13 @@ The checks of the graded exercises live in ``rnn_utils.checks``; the reference i
 every graded function, generated from the solution lessons, in ``rnn_utils.reference``.
 """
 
+from rnn_utils import hints
 from rnn_utils.activations import sigmoid, softmax
 from rnn_utils.gradcheck import numerical_gradient, relative_error
 from rnn_utils.params import initialize_lstm_parameters, initialize_rnn_parameters
 from rnn_utils.shapes import ShapeError, check_shape
+
+hints.install()  # no-op outside IPython; in a notebook: name the unfinished exercise behind a follow-on error
 
 __all__ = [
     "ShapeError",

@@ -388,6 +388,8 @@ plt.show()
 # **Explore.** Move the sliders below: the scale of $W_{aa}$ and the number of steps $T$. The
 # title reports the fraction of all states (32 units, 8 sequences, $T$ steps) that are
 # saturated. Where does saturation start to appear? Does a longer sequence change the picture?
+# (The explorer lives in the running kernel: in a notebook saved and opened again it shows
+# "Error displaying widget: model not found" until you run the cell again.)
 
 # %% tags=["nbval-ignore-output"]
 viz.trajectory_explorer(forward=rnn_forward)

@@ -1,0 +1,61 @@
+"""One clear line when a cell fails because a graded exercise above it is not done yet.
+
+A cell that uses an unfinished exercise fails with a follow-on error: the exercise raises
+NotImplementedError, the variables its caller should have made are then missing (NameError),
+a table it should have filled has no entry (KeyError). The traceback points at the symptom.
+``install()`` (run when a lesson imports rnn_utils inside IPython) adds, above the usual
+traceback, the line that names the likely cause: "Note: your `rnn_cell_forward` is not
+finished yet ...".
+"""
+
+import types
+
+FOLLOW_ON_ERRORS = (NotImplementedError, NameError, KeyError, UnboundLocalError)
+
+
+def unfinished_exercises(namespace):
+    """Names of the notebook's functions that still raise NotImplementedError, in the order
+    they were defined.
+
+    Arguments:
+    namespace -- dict of the notebook's variables (IPython's user_ns)
+
+    Returns:
+    list of function names (str)
+    """
+    return [
+        name for name, value in list(namespace.items())
+        if isinstance(value, types.FunctionType) and value.__module__ == "__main__"
+        and "NotImplementedError" in value.__code__.co_names
+    ]
+
+
+def hint(namespace):
+    """The line to show, or None when no exercise is unfinished."""
+    names = unfinished_exercises(namespace)
+    if not names:
+        return None
+    listed = ", ".join(f"`{name}`" for name in names)
+    return (f"Note: your {listed} is not finished yet (it raises NotImplementedError), and cells "
+            "that use it fail until it is: complete its graded cell, run it, then run this "
+            "cell again.")
+
+
+def _show_hint_then_traceback(shell, etype, value, tb, tb_offset=None):
+    line = hint(shell.user_ns)
+    if line:
+        print(line)
+    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)  # the usual error, unchanged
+
+
+def install():
+    """Register the hint with the running IPython shell; does nothing outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc(FOLLOW_ON_ERRORS, _show_hint_then_traceback)
+    return True
