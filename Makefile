@@ -12,7 +12,7 @@ JOBS ?= auto
 # JupyterLab refuses to run as root (as in many containers) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: install lab test notebooks grade lint lock clean
+.PHONY: install lab test test-pythons test-floor notebooks grade lint lock clean
 
 install: $(STAMP)
 
@@ -33,6 +33,27 @@ test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval natively and on e
 	$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) tests solutions
 	$(BIN)/python -m rnn_course.machines --emulated-only -- \
 		$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) -q solutions
+
+# The whole test suite on every supported Python found here, each in its own environment.
+PYTHONS ?= python3.10 python3.11 python3.12 python3.13
+test-pythons:  ## make test on each of PYTHONS (those installed), in .venv-<python>
+	@for python in $(PYTHONS); do \
+		if command -v $$python >/dev/null; then \
+			echo "=== $$python"; $(MAKE) --no-print-directory test PYTHON=$$python VENV=.venv-$$python || exit 1; \
+		else echo "=== $$python: not installed, skipped"; fi; \
+	done
+
+# The floors of pyproject.toml's ranges, resolved lowest-direct on the oldest Python: every
+# direct dependency at its lowest allowed version. Not part of `make test` (it installs a second
+# environment), run before widening or raising a range.
+FLOOR_PYTHON ?= python3.10
+FLOOR_VENV := .venv-floor
+test-floor: $(STAMP)  ## make test with every dependency at its floor (needs uv, installed here)
+	$(BIN)/python -m pip install --quiet 'uv>=0.4,<1'
+	UV_PYTHON_DOWNLOADS=never $(BIN)/uv venv --quiet --python "$$($(FLOOR_PYTHON) -c 'import sys; print(sys.executable)')" $(FLOOR_VENV)
+	$(BIN)/uv pip install --quiet --python $(FLOOR_VENV)/bin/python --resolution lowest-direct -e '.[dev]'
+	touch $(FLOOR_VENV)/.installed
+	$(MAKE) --no-print-directory test VENV=$(FLOOR_VENV)
 
 notebooks: $(STAMP)  ## rebuild every notebook (and rnn_utils/reference.py) from solutions/*.py
 	$(BIN)/rnn-course build

@@ -11,7 +11,7 @@ from rnn_utils.gradcheck import numerical_gradient, relative_error
 from rnn_utils.params import initialize_lstm_parameters, initialize_rnn_parameters
 from rnn_utils.shapes import ShapeError, check_shape
 
-hints.install()  # no-op outside IPython; in a notebook: name the unfinished exercise behind a follow-on error
+hints.install()  # in a notebook, name the unfinished exercise behind a follow-on error
 
 __all__ = [
     "ShapeError",
