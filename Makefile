@@ -75,7 +75,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 lock: $(STAMP)  ## re-pin constraints.txt to what is installed now (then run make test)
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' > constraints.txt
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' -e '^uv==' > constraints.txt
 
 clean:
 	rm -rf $(VENV)
