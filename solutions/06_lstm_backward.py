@@ -293,7 +293,7 @@ published = [("dxt", (1, 2), 3.230559115109188), ("da_prev", (2, 3), -0.06396214
              ("dWo", (1, 2), 0.3313115952892109), ("dbf", (4, 0), 0.18864637),
              ("dbi", (4, 0), -0.40142491), ("dbc", (4, 0), 0.25587763),
              ("dbo", (4, 0), 0.13893342)]
-for name, index, value in published:
+for name, index, _ in published:
     print(f"{name}{list(index)} = {float(gradients_tmp[name][index]):.8f}")
 # The bias figures are published to 8 decimals: agreement within 1e-8 is all they can show.
 print("matches the published figures:",

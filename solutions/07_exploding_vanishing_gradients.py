@@ -22,9 +22,10 @@
 # without your clipping, and compare it with an LSTM as the sequences get longer.
 #
 # **Prerequisites.** Lessons 03 and 04 (one step backward: `da_prev = Waa.T @ du` with
-# `du = da * (1 - a**2)`, the gradient at the pre-activation $u$; BPTT: a shared weight's gradient is a sum over the steps), lesson 02
-# (the scale of $W_{aa}$ and saturation), lessons 05 and 06 (the LSTM, whose cell state passes
-# the gradient on with a factor $f$ per step along its direct path).
+# `du = da * (1 - a**2)`, the gradient at the pre-activation $u$; BPTT: a shared weight's
+# gradient is a sum over the steps), lesson 02 (the scale of $W_{aa}$ and saturation), lessons
+# 05 and 06 (the LSTM, whose cell state passes the gradient on with a factor $f$ per step along
+# its direct path).
 #
 # **Your earlier code is not needed here.** Every notebook of the course stands alone: this one
 # imports the course's reference functions (`rnn_forward`, `rnn_backward`, `lstm_forward`,
@@ -743,9 +744,10 @@ plt.show()
 # it made the **large learning rate** safe. The clipped run takes a step of at most 0.5
 # whatever the gradient; the unclipped one a step twice the gradient's norm, longer than 6 at
 # its largest. A learning rate small enough for the largest gradient would avoid the blow-ups
-# without clipping, but would also crawl where the gradient is small; try `learning_rate=0.05` with `max_norm=None` (and more steps) to see.
-# Here the unclipped runs stay finite because tanh bounds the states; a step large enough to
-# overflow the weights themselves would give NaN, which `outcome` reports as "diverged".
+# without clipping, but would also crawl where the gradient is small; try
+# `learning_rate=0.05` with `max_norm=None` (and more steps) to see. Here the unclipped runs
+# stay finite because tanh bounds the states; a step large enough to overflow the weights
+# themselves would give NaN, which `outcome` reports as "diverged".
 #
 # ## Experiment: the RNN against the LSTM as the sequences get longer
 #
@@ -755,28 +757,42 @@ plt.show()
 # `training.DEFAULT_INIT` says: weights of scale 2, a forget-gate bias of $+3$ ($f \approx
 # 0.95$: the road along the cell state is open) and an update-gate bias of $-2$ (so that the
 # distractors do not flood the cell state). The RNN is cheap, so it gets 20 seeds; the LSTM 5.
-# This is the longest cell of the notebook, some 10 to 20 seconds.
+# The two cells below are the longest of the notebook.
 
 # %%
 SWEEP_SEEDS = {"rnn": tuple(range(20)), "lstm": (0, 1, 2, 3, 4)}
 sweep = {}
-for T in training.LENGTHS:
-    x_task, y_task = data.first_symbol_task(m=4, T=T, seed=0)
-    for model, functions in (("rnn", rnn_functions), ("lstm", lstm_functions)):
+
+
+def run_sweep(model, functions):
+    """Train ``model`` on every length of training.LENGTHS, one run per seed of SWEEP_SEEDS."""
+    for T in training.LENGTHS:
+        x_task, y_task = data.first_symbol_task(m=4, T=T, seed=0)
         sweep[model, T] = training.train_seeds(model, x_task, y_task, functions=functions,
                                                seeds=SWEEP_SEEDS[model],
                                                **training.LENGTH_SETTINGS[model])
-counts = {key: learned(histories) for key, histories in sweep.items()}
-# The claims, with margin (20 seeds of each model, 6 emulated CPUs: the RNN learned in 20 of
-# 20 at T = 10, in RNN_T20 at T = 20 and in RNN_T40 at T = 40; the LSTM in 20 of 20 at every
-# length, the slowest by step 313 of 400).
+        counts[model, T] = learned(sweep[model, T])
+
+
+counts = {}
+run_sweep("rnn", rnn_functions)
+# The claim, with margin (20 seeds, 6 emulated CPUs: the RNN learned in 20 of 20 at T = 10,
+# in 2 or 3 at T = 20 and in 0 to 3 at T = 40).
 assert counts["rnn", 10] == len(SWEEP_SEEDS["rnn"])
 assert counts["rnn", 20] < len(SWEEP_SEEDS["rnn"]) / 2 and counts["rnn", 40] < len(SWEEP_SEEDS["rnn"]) / 2
-assert all(counts["lstm", T] == len(SWEEP_SEEDS["lstm"]) for T in training.LENGTHS)
-print(f"{'T':>3}   {'vanilla RNN: runs that learn the task':40}{'LSTM: runs that learn the task'}")
+print("vanilla RNN, runs that learn the task:")
 for T in training.LENGTHS:
-    rnn_words = ("all 20 of 20" if counts["rnn", T] == 20 else "fewer than half of the 20")
-    print(f"{T:3d}   {rnn_words:40}all {counts['lstm', T]} of 5")
+    words = "all 20 of 20" if counts["rnn", T] == 20 else "fewer than half of the 20"
+    print(f"T = {T:2d}: {words}")
+
+# %%
+run_sweep("lstm", lstm_functions)
+# The claim, with margin (20 seeds, 6 emulated CPUs: the LSTM learned in 20 of 20 at every
+# length, the slowest by step 313 of 400).
+assert all(counts["lstm", T] == len(SWEEP_SEEDS["lstm"]) for T in training.LENGTHS)
+print("LSTM, runs that learn the task:")
+for T in training.LENGTHS:
+    print(f"T = {T:2d}: all {counts['lstm', T]} of {len(SWEEP_SEEDS['lstm'])}")
 
 # %% [markdown]
 # The counts of this machine, and the mean accuracy over the seeds at every training step (an
@@ -803,14 +819,14 @@ plt.show()
 
 # %% [markdown]
 # Up to $T = 10$ every RNN run learns the task. From $T = 20$ on, most runs stall: on the CPUs
-# we measured, 4 or 5 of the 20 learned at $T = 20$ and 0 to 3 at $T = 40$ (the cell above
-# shows this machine's counts, and where the others end: below 1, with a coarse memory that
-# tells some of the symbols apart; `final_accuracy` averages the last 10 steps, so a value off
-# the 0.25 grid means that the run was still switching). The signal from step 1, $T - 1$ Jacobians
-# back, is too weak to teach the rest (the distractor steps themselves carry no information at
-# all); a lucky start sometimes makes it through. Clipping does not help here, as exercise 5
-# explains: the problem is vanishing, not exploding. Every LSTM run learns the task at every
-# length; longer sequences only take it more steps.
+# we measured, 2 or 3 of the 20 learned at $T = 20$ and 0 to 3 at $T = 40$ (the cell above shows
+# this machine's counts, and where the others end: below 1, with a coarse memory that tells some
+# of the symbols apart; `final_accuracy` averages the last 10 steps, so a value off the 0.25 grid
+# means that the run was still switching). The signal from step 1, $T - 1$ Jacobians back, is too
+# weak to teach the rest (the distractor steps themselves carry no information at all); a lucky
+# start sometimes makes it through. Clipping does not help here, as exercise 5 explains: the
+# problem is vanishing, not exploding. Every LSTM run learns the task at every length; longer
+# sequences only take it more steps.
 
 # %% [markdown]
 # ## From this notebook to PyTorch
@@ -916,11 +932,11 @@ plt.show()
 
 # %% [markdown] tags=["answer"]
 # **Answer.** No. Clipping only shrinks a gradient, and only when its norm is above $\tau$; the
-# problem at $s = 0.5$ is that the term of $dW_{aa}$ coming from 30 steps back is some
-# $2 \cdot 10^{-11}$ of the last step's (step 3). Shrinking everything by one factor keeps
-# that ratio. What helps changes the Jacobians themselves: gates whose factor $f$ can be learned close to 1 (LSTM, GRU), an
-# initialisation with $\rho(W_{aa}) \approx 1$ (orthogonal), or shorter paths (attention, skip
-# connections across time).
+# problem at $s = 0.5$ is that the term of $dW_{aa}$ coming from 30 steps back is some $2 \cdot
+# 10^{-11}$ of the last step's (step 3). Shrinking everything by one factor keeps that ratio. What
+# helps changes the Jacobians themselves: gates whose factor $f$ can be learned close to 1 (LSTM,
+# GRU), an initialisation with $\rho(W_{aa}) \approx 1$ (orthogonal), or shorter paths (attention,
+# skip connections across time).
 
 # %% [markdown]
 # **Exercise 6 (the gated residual).** Replace the residual update by

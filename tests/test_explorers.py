@@ -298,11 +298,12 @@ def test_lstm_gradient_paths_match_central_differences():
     numeric = {"a": [], "c": []}
     for d in range(T):
         a_t, c_t = step_caches[T - 1 - d][0].copy(), step_caches[T - 1 - d][1].copy()
-        numeric["a"].append(numerical_gradient(
-            lambda a: loss_from(T - d, a, c_t, x, parameters, G), a_t))
         o_t = step_caches[T - 1 - d][7]  # a<t> = o<t> tanh(c<t>): c<t> reaches a<t> too
+        numeric["a"].append(numerical_gradient(
+            lambda a, t=T - d, c_t=c_t: loss_from(t, a, c_t, x, parameters, G), a_t))
         numeric["c"].append(numerical_gradient(
-            lambda c: loss_from(T - d, o_t * np.tanh(c), c, x, parameters, G), c_t))
+            lambda c, t=T - d, o_t=o_t: loss_from(t, o_t * np.tanh(c), c, x, parameters, G),
+            c_t))
     for name in ("a", "c"):
         np.testing.assert_allclose(paths[name], ratios(numeric[name]), rtol=1e-6)
 
