@@ -600,9 +600,8 @@ for name in yours:
 
 # %% [markdown]
 # Every gradient of the version without carries is wrong (relative errors above 0.01, most
-# above 0.1): it
-# sees only the output of each step's own hidden state and drops every path through later
-# steps. Even the last step's `dx` is right only in that slice (`dx[:, :, T_x - 1]`, which has
+# above 0.1): it sees only the output of each step's own hidden state and drops every path
+# through later steps. Even the last step's `dx` is right only in that slice (`dx[:, :, T_x - 1]`, which has
 # nothing to receive), and a relative error over the whole array hides it.
 #
 # ## Experiment: how far back does the gradient reach?

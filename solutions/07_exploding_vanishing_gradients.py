@@ -375,8 +375,8 @@ for activation in ("tanh", "linear"):
 #
 # ## The RNN against the LSTM, on the same sequence
 #
-# Lesson 06 measured the gradient reaching the **inputs** of an LSTM. Here we follow the
-# gradients of the **states** themselves, on one input sequence ($n_x = 4$, $n_a = 32$,
+# Lesson 06 measured the gradient reaching the **inputs** of an LSTM, over 50 steps. Here we
+# follow the gradients of the **states** themselves, twice as far, on one input sequence ($n_x = 4$, $n_a = 32$,
 # $m = 8$, $T = 100$): $\lVert \partial \mathcal L / \partial a^{\langle T-d \rangle} \rVert$
 # for a vanilla RNN (the course's initialisation, $\rho(W_{aa}) \approx 1$), and for an LSTM
 # both $\lVert \partial \mathcal L / \partial a^{\langle T-d \rangle} \rVert$ and the gradient

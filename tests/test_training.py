@@ -133,11 +133,15 @@ def test_train_is_deterministic_and_seeded():
     assert first["loss"] != other["loss"]
 
 
-def test_compare_lengths_shapes():
+def test_compare_lengths_shapes_and_values():
     settings = {"rnn": {"n_a": 4, "learning_rate": 1.0, "steps": 12}}
     accuracies = training.compare_lengths((2, 3), {"rnn": RNN}, settings, seeds=(0, 1), m=8)
     assert set(accuracies) == {"rnn"} and accuracies["rnn"].shape == (2, 2)
-    assert np.all((accuracies["rnn"] >= 0) & (accuracies["rnn"] <= 1))
+    for row, T in enumerate((2, 3)):  # row T, column seed: the final accuracy of that run
+        x, y = first_symbol_task(8, T, seed=0)
+        for column, seed in enumerate((0, 1)):
+            run = training.train("rnn", x, y, 4, 12, 1.0, RNN, seed=seed)
+            assert accuracies["rnn"][row, column] == pytest.approx(training.final_accuracy(run))
 
 
 def test_plot_learning_curves_one_line_per_run_and_a_cross_where_it_blew_up():
