@@ -319,13 +319,12 @@ def train_seeds(model, x, y, n_a, steps, learning_rate, functions, max_norm=None
         return [history for start in range(0, len(seeds), group)
                 for history in train_seeds(model, x, y, n_a, steps, learning_rate, functions,
                                            max_norm, seeds[start:start + group], init, group)]
-    n_x, m, T = x.shape
     init = DEFAULT_INIT[model] if init is None else init
-    runs = [initial_parameters(model, n_x, n_a, y.shape[0], seed=seed, **init) for seed in seeds]
+    runs = [initial_parameters(model, x.shape[0], n_a, y.shape[0], seed=seed, **init)
+            for seed in seeds]
     clip_by_norm = functions.get("clip_by_norm", reference.clip_by_norm)
     histories = [empty_history(steps) for _ in seeds]
     live = list(range(len(seeds)))  # the runs that have not blown up
-    weight = OUTPUT_WEIGHT[model]
     for step in range(steps):
         for k in [k for k in live if not all(np.all(np.isfinite(value))
                                              for value in runs[k].values())]:
@@ -334,23 +333,32 @@ def train_seeds(model, x, y, n_a, steps, learning_rate, functions, max_norm=None
         if not live:
             break
         with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-            stacked = stack_models(model, [runs[k] for k in live])
-            results = functions["forward"](x, np.zeros((n_a * len(live), m)), stacked)
-            a, caches = results[0], results[-1]  # a: (K n_a, m, T)
-            outputs = [output_layer(a[j * n_a:(j + 1) * n_a, :, -1], y, runs[k][weight],
-                                    runs[k]["by"]) for j, k in enumerate(live)]
-            da = np.zeros(a.shape)  # the loss reads a<T> only
-            da[:, :, -1] = np.concatenate([output[2]["da_last"] for output in outputs])
-            recurrent = split_gradients(model, functions["backward"](da, caches), len(live))
-        for j, k in list(enumerate(live)):
-            loss, accuracy, output = outputs[j]
-            gradients = dict(recurrent[j], **{"d" + weight: output["dweight"],
-                                              "dby": output["dbias"]})
+            results = wide_gradients(model, x, y, [runs[k] for k in live], functions)
+        for k, (loss, accuracy, gradients) in list(zip(live, results)):
             if not take_step(histories[k], step, runs[k], loss, accuracy, gradients,
                              learning_rate, max_norm, clip_by_norm):
                 live.remove(k)
     return histories
 
+
+def wide_gradients(model, x, y, runs, functions):
+    """gradients_of() for each of ``runs``, from one forward and one backward pass of
+    functions on the wide layer of stack_models (each run keeps its own output layer).
+
+    Returns a list of (loss, accuracy, gradients), one per run, as gradients_of returns them.
+    """
+    weight = OUTPUT_WEIGHT[model]
+    n_a, m = runs[0][weight].shape[1], x.shape[1]
+    results = functions["forward"](x, np.zeros((n_a * len(runs), m)), stack_models(model, runs))
+    a, caches = results[0], results[-1]  # a: (K n_a, m, T)
+    outputs = [output_layer(a[k * n_a:(k + 1) * n_a, :, -1], y, run[weight], run["by"])
+               for k, run in enumerate(runs)]
+    da = np.zeros(a.shape)  # the loss reads a<T> only
+    da[:, :, -1] = np.concatenate([output["da_last"] for _, _, output in outputs])
+    recurrent = split_gradients(model, functions["backward"](da, caches), len(runs))
+    return [(loss, accuracy, dict(own, **{"d" + weight: output["dweight"],
+                                          "dby": output["dbias"]}))
+            for (loss, accuracy, output), own in zip(outputs, recurrent)]
 
 def solved_from(history):
     """The first step from which the accuracy is 1 at every step to the end; None if it is not
