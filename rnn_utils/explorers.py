@@ -4,12 +4,12 @@ As in ``rnn_utils.viz``, each explorer has a part that computes numbers (tested 
 a part that draws them and returns the matplotlib Figure, and an ipywidgets widget whose
 controls redraw the figure.
 
-Gradient norms against distance: a random RNN a<t> = f(z<t>), z<t> = Wax x<t> + Waa a<t-1> + ba,
+Gradient norms against distance: a random RNN a<t> = f(u<t>), u<t> = Wax x<t> + Waa a<t-1> + ba,
 with the parameters of ``rnn_utils.viz.scaled_rnn_problem`` (weights of standard deviation
 1/sqrt(fan_in), so the entries of Waa are N(0, 1/n_a) before Waa is multiplied by ``scale``;
 inputs N(0, 0.5^2); a0 = 0). The loss depends on a<T> only, through a fixed random upstream
 gradient g = dL/da<T>. Going back one step multiplies by the transposed Jacobian of
-a<t> = f(z<t>) with respect to a<t-1>:  dL/da<t-1> = Waa^T (f'(z<t>) * dL/da<t>).
+a<t> = f(u<t>) with respect to a<t-1>:  dL/da<t-1> = Waa^T (f'(u<t>) * dL/da<t>).
 
 Clipping in two dimensions: a gradient g of shape (2,), clipped elementwise to the box
 [-threshold, threshold]^2 (its direction may turn) or rescaled onto the circle of radius
@@ -24,11 +24,11 @@ from matplotlib.patches import Circle, Rectangle
 
 from rnn_utils.viz import scaled_rnn_problem
 
-# Each activation with its derivative, both elementwise on z of any shape.
+# Each activation with its derivative, both elementwise on u of any shape.
 ACTIVATIONS = {
-    "tanh": (np.tanh, lambda z: 1.0 - np.tanh(z) ** 2),
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float)),
-    "linear": (lambda z: z, np.ones_like),
+    "tanh": (np.tanh, lambda u: 1.0 - np.tanh(u) ** 2),
+    "relu": (lambda u: np.maximum(u, 0.0), lambda u: (u > 0).astype(float)),
+    "linear": (lambda u: u, np.ones_like),
 }
 
 CLIP_MODES = ("value", "norm")
@@ -62,7 +62,7 @@ def _check_activation(activation):
 
 
 def pre_activations(x, a0, parameters, activation="tanh"):
-    """Forward pass of the RNN with any activation, keeping the pre-activations z<t>.
+    """Forward pass of the RNN with any activation, keeping the pre-activations u<t>.
 
     Arguments:
     x -- inputs, shape (n_x, m, T)
@@ -71,16 +71,16 @@ def pre_activations(x, a0, parameters, activation="tanh"):
     activation -- "tanh", "relu" or "linear"
 
     Returns:
-    z -- pre-activations, z[:, :, t-1] = Wax x<t> + Waa a<t-1> + ba for t = 1..T, shape (n_a, m, T)
+    u -- pre-activations, u[:, :, t-1] = Wax x<t> + Waa a<t-1> + ba for t = 1..T, shape (n_a, m, T)
     """
     _check_activation(activation)
     function = ACTIVATIONS[activation][0]
-    z = np.zeros(a0.shape + (x.shape[2],))  # (n_a, m, T)
+    u = np.zeros(a0.shape + (x.shape[2],))  # (n_a, m, T)
     a_prev = a0  # (n_a, m)
     for t in range(x.shape[2]):
-        z[:, :, t] = parameters["Wax"] @ x[:, :, t] + parameters["Waa"] @ a_prev + parameters["ba"]
-        a_prev = function(z[:, :, t])  # (n_a, m)
-    return z
+        u[:, :, t] = parameters["Wax"] @ x[:, :, t] + parameters["Waa"] @ a_prev + parameters["ba"]
+        a_prev = function(u[:, :, t])  # (n_a, m)
+    return u
 
 
 def gradient_norms(scale, T, activation="tanh", n_a=32, m=8, seed=0):
@@ -97,15 +97,49 @@ def gradient_norms(scale, T, activation="tanh", n_a=32, m=8, seed=0):
              norms of (n_a, m) arrays: all m sequences together); norms[0] = 1
     """
     x, a0, parameters, upstream = gradient_norm_problem(scale, T, n_a, m, seed)
-    z = pre_activations(x, a0, parameters, activation)  # (n_a, m, T)
+    u = pre_activations(x, a0, parameters, activation)  # (n_a, m, T)
     derivative = ACTIVATIONS[activation][1]
     norms = np.zeros(T)
     da = upstream  # dL/da<T>, (n_a, m)
     for d in range(T):
         norms[d] = np.linalg.norm(da)
-        t = T - 1 - d  # a<T-d> is stored at index T-1-d and made by z[:, :, t]
-        da = parameters["Waa"].T @ (derivative(z[:, :, t]) * da)  # dL/da<T-d-1>, (n_a, m)
+        t = T - 1 - d  # a<T-d> is stored at index T-1-d and made by u[:, :, t]
+        da = parameters["Waa"].T @ (derivative(u[:, :, t]) * da)  # dL/da<T-d-1>, (n_a, m)
     return norms / norms[0]
+
+
+def lstm_gradient_paths(da_last, step_caches, cell_backward):
+    """How much gradient reaches an LSTM's states d steps before a loss on a<T> alone.
+
+    Going back one step, dL/dc<t> = f<t+1> * dL/dc<t+1> + o<t> * (1 - tanh^2 c<t>) * dL/da<t>:
+    the gradient either stays on the cell-state line (a factor f, the direct path) or takes a
+    detour through a<t>, whose gradient gathers W_g[:, :n_a]^T dz_g from all four gates of
+    step t+1. "c" follows every path (cell_backward does the bookkeeping); "c_line" follows
+    the direct path alone: dL/dc<T> multiplied by f<T> * f<T-1> * ... * f<T-d+1>.
+
+    Arguments:
+    da_last -- gradient of the loss with respect to a<T>, shape (n_a, m)
+    step_caches -- the T step caches of lstm_forward (each with ft at index 4)
+    cell_backward -- a function with the contract of lstm_cell_backward
+
+    Returns:
+    ratios -- dict of arrays of shape (T,), entry d for the state at distance d (step T - d),
+              each divided by its value at d = 0: "a" ||dL/da<T-d>||, "c" ||dL/dc<T-d>||
+              (all paths), "c_line" the norm of the direct path's share
+    """
+    da, dc_next = da_last, np.zeros(da_last.shape)  # nothing comes from after step T
+    norms = {"a": [], "c": [], "c_line": []}
+    line = None  # the direct path's gradient at the current c, (n_a, m)
+    for cache in reversed(step_caches):
+        c_next, ft, ot = cache[1], cache[4], cache[7]  # c<t>, f<t>, o<t>: (n_a, m) each
+        dc = dc_next + da * ot * (1 - np.tanh(c_next) ** 2)  # all of dL/dc<t>
+        line = dc if line is None else line  # at step T both are dL/dc<T>
+        for name, value in (("a", da), ("c", dc), ("c_line", line)):
+            norms[name].append(np.linalg.norm(value))
+        line = line * ft  # the direct path into c<t-1> passes through f<t> only
+        step = cell_backward(da, dc_next, cache)
+        da, dc_next = step["da_prev"], step["dc_prev"]
+    return {name: np.array(values) / values[0] for name, values in norms.items()}
 
 
 def plot_gradient_norms(scales, T, activation="tanh", ax=None, **sizes):

@@ -36,6 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnn_utils import (
+    explorers,
     initialize_lstm_parameters,
     initialize_rnn_parameters,
     numerical_gradient,
@@ -257,6 +258,49 @@ def lstm_cell_backward(da_next, dc_next, cache):
 check_lstm_cell_backward(lstm_cell_backward)
 
 # %% [markdown]
+# ## The familiar cross-check
+#
+# The test inputs of the well-known "Building your Recurrent Neural Network - Step by Step"
+# assignment for one backward step (legacy `np.random.seed(1)`, $n_x = 3$, $m = 10$,
+# $n_a = 5$, the parameters drawn in the order below, then `da_next` and `dc_next`). Its code
+# for one step is right (its printed equations are not, as the errata below show), so its
+# published figures are those of a correct `lstm_cell_backward`: `dxt[1][2] = 3.230559115109188`,
+# `da_prev[2][3] = -0.06396214197109236`, `dc_prev[2][3] = 0.7975220387970015`,
+# `dWf[3][1] = -0.1479548381644968`, `dWi[1][2] = 1.0574980552259903`,
+# `dWc[3][1] = 2.3045621636876668`, `dWo[1][2] = 0.3313115952892109`, and the bias gradients
+# `dbf[4] = 0.18864637`, `dbi[4] = -0.40142491`, `dbc[4] = 0.25587763`, `dbo[4] = 0.13893342`.
+# The cell runs *your* function and prints its values to 8 decimals (the last digits of a
+# longer print would depend on the machine).
+
+# %%
+np.random.seed(1)
+xt_tmp = np.random.randn(3, 10)
+a_prev_tmp = np.random.randn(5, 10)
+c_prev_tmp = np.random.randn(5, 10)
+parameters_tmp = {}
+for gate in "fioc":  # the seed draws the gates in this order: forget, update, output, candidate
+    parameters_tmp["W" + gate] = np.random.randn(5, 5 + 3)
+    parameters_tmp["b" + gate] = np.random.randn(5, 1)
+parameters_tmp["Wy"] = np.random.randn(2, 5)
+parameters_tmp["by"] = np.random.randn(2, 1)
+*_, cache_tmp = lstm_cell_forward(xt_tmp, a_prev_tmp, c_prev_tmp, parameters_tmp)
+da_next_tmp = np.random.randn(5, 10)
+dc_next_tmp = np.random.randn(5, 10)
+gradients_tmp = lstm_cell_backward(da_next_tmp, dc_next_tmp, cache_tmp)
+published = [("dxt", (1, 2), 3.230559115109188), ("da_prev", (2, 3), -0.06396214197109236),
+             ("dc_prev", (2, 3), 0.7975220387970015), ("dWf", (3, 1), -0.1479548381644968),
+             ("dWi", (1, 2), 1.0574980552259903), ("dWc", (3, 1), 2.3045621636876668),
+             ("dWo", (1, 2), 0.3313115952892109), ("dbf", (4, 0), 0.18864637),
+             ("dbi", (4, 0), -0.40142491), ("dbc", (4, 0), 0.25587763),
+             ("dbo", (4, 0), 0.13893342)]
+for name, index, _ in published:
+    print(f"{name}{list(index)} = {float(gradients_tmp[name][index]):.8f}")
+# The bias figures are published to 8 decimals: agreement within 1e-8 is all they can show.
+print("matches the published figures:",
+      all(abs(float(gradients_tmp[name][index]) - value) < 1e-8
+          for name, index, value in published))
+
+# %% [markdown]
 # ## Gradient checking the cell
 #
 # As in lesson 03, a loss that is linear in the cell's outputs turns a backward pass into
@@ -322,8 +366,8 @@ for name, error in errors_cell.items():
     print(f"{name:8} {verdict(error)}")
 
 # %% [markdown]
-# A correct cell agrees to about $10^{-10}$ here; the cell prints verdicts rather than the
-# errors, whose last digits depend on the machine.
+# "ok" means a relative error below $10^{-7}$, the tolerance of lesson 03; the cell prints
+# verdicts rather than the errors, whose last digits depend on the machine.
 #
 # ## Errata: the widely circulated version of these equations
 #
@@ -357,8 +401,13 @@ for name, error in errors_cell.items():
 # - **Eq. (10)** uses $\tilde c_{prev}$, a quantity that appears nowhere in this step, where
 #   $c_{prev}$ is meant: the forget gate multiplied $c_{prev}$, in both parts of `dc`.
 # - Smaller slips: its `dc_prev` docstring gives the shape $(n_a, m, T_x)$ instead of
-#   $(n_a, m)$; its eqs. (15) and (17) write $W_f^\top dz_f + \dots$ for both $da_{prev}$ and
-#   $dx$, while that sum is $(n_a + n_x, m)$, the gradient of the whole stack, to be split.
+#   $(n_a, m)$. Its eqs. (15) and (17) print the same sum $W_f^\top dz_f + \dots$ for
+#   $da_{prev}$ and for $dx$; the notes under them do say which columns are meant
+#   ($W_f[:, :n_a]$ for $da_{prev}$, $W_f[:, n_a:]$ for $dx$), but attach them to the wrong
+#   equation numbers (13 and 15 instead of 15 and 17) and write each slice with the same
+#   symbol $W_f$ as the whole matrix, so the two equations read alike. Its code slices
+#   correctly. Our route, the whole stack's gradient $W_f^\top dz_f + \dots$ of shape
+#   $(n_a + n_x, m)$ split afterwards, gives the same numbers (step 5).
 # - Its `lstm_backward` calls the cell with `da[:, :, t]` alone and a `dc` that stays zero: the
 #   gradients from step $t+1$ are never carried (next section). Its test even builds `x` with
 #   7 steps but `da` with 4. Its printed `lstm_backward` figures are therefore not gradients of
@@ -413,8 +462,9 @@ print("eq. (10) with dc_next = 0 (the last step): all ok:",
 # %% [markdown]
 # Your function passes everywhere. Each erratum breaks exactly the gradients that its $dz$
 # feeds: eq. (8) the candidate's `dWc`, `dbc` and the stack's `da_prev`, `dxt`; eq. (10) the
-# forget gate's `dWf`, `dbf` and again `da_prev`, `dxt`, with relative errors between 0.03 and
-# 0.4, eight orders of magnitude above a correct gradient. `dc_prev` is right in both,
+# forget gate's `dWf`, `dbf` and again `da_prev`, `dxt`, with relative errors above 0.01 (the
+# verdict prints the power of ten below the error), at least $10^5$ times the $10^{-7}$ that
+# every correct gradient stays below. `dc_prev` is right in both,
 # since it does not go through any $dz$. The last line shows why such an erratum survives: at
 # the **last step** `dc_next` is zero and eq. (10) is harmless, so a test of a single final
 # step cannot see it. Test with a non-zero `dc_next`, as the check above does.
@@ -549,9 +599,9 @@ for name in yours:
     print(f"{name:6}{verdict(yours[name]):>10}{verdict(no_carry[name]):>20}")
 
 # %% [markdown]
-# Every gradient of the version without carries is wrong (relative errors 0.04 to 0.2): it
-# sees only the output of each step's own hidden state and drops every path through later
-# steps. Even the last step's `dx` is right only in that slice (`dx[:, :, T_x - 1]`, which has
+# Every gradient of the version without carries is wrong (relative errors above 0.01, most
+# above 0.1): it sees only the output of each step's own hidden state and drops every path
+# through later steps. Even the last step's `dx` is right only in that slice (`dx[:, :, T_x - 1]`, which has
 # nothing to receive), and a relative error over the whole array hides it.
 #
 # ## Experiment: how far back does the gradient reach?
@@ -560,17 +610,25 @@ for name in yours:
 # the size of the gradient reaching each input,
 # $\lVert dx^{\langle t \rangle} \rVert / \lVert dx^{\langle T_x \rangle} \rVert$, against the
 # distance $T_x - t$. Three models of the same size ($n_x = 4$, $n_a = 32$, $m = 8$,
-# $T_x = 50$), on the same inputs: an LSTM whose forget-gate bias is $+2$ (so $f \approx 0.87$),
-# the same LSTM with $b_f = -2$ ($f \approx 0.12$), and a vanilla RNN (lesson 04's
+# $T_x = 50$), on the same inputs: an LSTM whose forget-gate bias is $+2$, the same LSTM with
+# $b_f = -2$ (the cell prints the mean forget gate of each), and a vanilla RNN (lesson 04's
 # `rnn_backward`, the course's reference).
+#
+# For the two LSTMs the cell also follows the gradient at the **cell state**, two ways
+# (`explorers.lstm_gradient_paths`, with your `lstm_cell_backward`): in all,
+# $\lVert \partial \mathcal L / \partial c^{\langle t \rangle} \rVert$, and along the cell-state
+# line alone. Step 4 gave `dc_prev = dc * ft`: a gradient that never leaves the line is
+# multiplied by the forget gates only, $f^{\langle T \rangle} \odot \cdots \odot f^{\langle t+1
+# \rangle} \odot \partial \mathcal L / \partial c^{\langle T \rangle}$ ("c line only"), close to
+# $(\text{mean } f)^d$, the last row of each LSTM.
 
 # %%
 def input_gradient_profile(forward, backward, parameters, n_x=4, n_a=32, T=50, m=8, seed=0):
     """||dx<t>|| / ||dx<T>|| against the distance T - t, for a loss on the last state only.
 
     forward, backward -- lstm_forward and lstm_backward, or rnn_forward and rnn_backward
-    Returns an array of T ratios (entry d: the input at distance d from the loss), and the
-    step caches of the forward pass.
+    Returns an array of T ratios (entry d: the input at distance d from the loss), the step
+    caches of the forward pass and the upstream gradient dL/da<T>, shape (n_a, m).
     """
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_x, m, T))  # the same inputs for every model
@@ -579,41 +637,63 @@ def input_gradient_profile(forward, backward, parameters, n_x=4, n_a=32, T=50, m
     da[:, :, -1] = rng.standard_normal((n_a, m))  # the loss sees a<T> only
     dx = backward(da, (step_caches, x))["dx"]  # (n_x, m, T)
     norms = np.linalg.norm(dx, axis=(0, 1))[::-1]  # entry d: the step at distance d
-    return norms / norms[0], step_caches
+    return norms / norms[0], step_caches, da[:, :, -1]
 
 
 profiles = {}
 for forget_bias in (2.0, -2.0):
     parameters_exp = initialize_lstm_parameters(4, 32, 3, seed=0)
     parameters_exp["bf"] = np.full((32, 1), forget_bias)
-    profile, step_caches = input_gradient_profile(lstm_forward, lstm_backward, parameters_exp)
+    profile, step_caches, da_last = input_gradient_profile(lstm_forward, lstm_backward,
+                                                           parameters_exp)
     mean_forget = np.mean([cache[4] for cache in step_caches])  # ft, averaged over everything
-    profiles[f"LSTM, b_f = {forget_bias:+.0f} (mean f {mean_forget:.2f})"] = profile
+    paths = explorers.lstm_gradient_paths(da_last, step_caches, lstm_cell_backward)
+    tag = f"b_f = {forget_bias:+.0f}"
+    profiles[f"LSTM, {tag} (mean f {mean_forget:.2f}): dx"] = profile
+    profiles[f"  {tag}: dc, all paths"] = paths["c"]
+    profiles[f"  {tag}: dc, c line only"] = paths["c_line"]
+    profiles[f"  {tag}: (mean f)^d"] = mean_forget ** np.arange(50)
 profiles["vanilla RNN"] = input_gradient_profile(rnn_forward, rnn_backward,
                                                  initialize_rnn_parameters(4, 32, 3, seed=0))[0]
-print(f"{'':30}" + "".join(f"{'d = ' + str(d):>9}" for d in (1, 10, 25, 49)))
+print(f"{'':42}" + "".join(f"{'d = ' + str(d):>9}" for d in (1, 10, 25, 49)))
 for label_exp, profile in profiles.items():
-    print(f"{label_exp:30}" + "".join(f"{profile[d]:9.0e}" for d in (1, 10, 25, 49)))
+    print(f"{label_exp:42}" + "".join(f"{profile[d]:9.0e}" for d in (1, 10, 25, 49)))
 
 figure, axes = plt.subplots(figsize=(7, 4))
 for label_exp, profile in profiles.items():
-    axes.semilogy(profile, label=label_exp)
+    if "(mean f)^d" not in label_exp:
+        axes.semilogy(profile, label=label_exp.strip(),
+                      linestyle=":" if "line" in label_exp else "--" if "dc" in label_exp
+                      else "-")
 axes.set_xlabel("distance T - t from the loss (steps)")
-axes.set_ylabel("||dx<t>|| / ||dx<T>||")
-axes.set_title("How much gradient reaches the input t steps back")
+axes.set_ylabel("norm at step t / norm at step T")
+axes.set_title("How much gradient reaches the input (and the cell state) d steps back")
 axes.grid(True, which="both", alpha=0.3)
-axes.legend()
+axes.legend(fontsize=7)
 figure.tight_layout()
 plt.show()
 
 # %% [markdown]
 # With $f \approx 0.87$ the gradient reaching an input 49 steps back is still of the same order
-# as at the last step; with $f \approx 0.12$ it has fallen by some 25 orders of magnitude, far
-# faster than in the vanilla RNN. The reason is step 4: along the cell-state line, each step
-# multiplies the gradient by $f$ only, `dc_prev = dc * ft`, with no weight matrix and no
-# saturating slope in between. When $f \approx 1$ that road is nearly lossless (the "constant
-# error carousel"); when $f \approx 0$ it is cut at every step. This is why LSTM implementations
-# often initialise the forget-gate bias to a positive value. Lesson 07 studies vanishing and
+# as at the last step (about twice as large); with $f \approx 0.12$ it has fallen by some 25
+# orders of magnitude, far faster than in the vanilla RNN ($6 \cdot 10^{-10}$).
+#
+# The cell-state rows show **why**, and that it is not the line alone. Along the cell-state
+# line, with no weight matrix and no saturating slope in between, $f \approx 0.87$ leaves
+# $2 \cdot 10^{-3}$ after 49 steps (the $(\text{mean } f)^{49} \approx 10^{-3}$ that one
+# expects, a little more because a product of gates favours the units whose $f$ is closest
+# to 1). Yet the full gradient at $c$ is about 2 there, a thousand times more. The
+# difference is the **other paths**: at every step, part of the gradient leaves the line
+# through $a^{\langle t \rangle} = o \odot \tanh(c^{\langle t \rangle})$ (the second term of
+# `dc`), travels back through the four gates' recurrent weights into `da_prev`, and re-enters
+# the line one step earlier, at $c^{\langle t-1 \rangle}$. Every combination of line steps and
+# detours is a path, and `lstm_backward` adds them all. With $f \approx 0.12$ the line alone
+# is cut almost at once ($7 \cdot 10^{-45}$ after 49 steps), while the detours still carry
+# $10^{-25}$: twenty orders of magnitude more than the line, and still far less than the RNN
+# keeps. So the forget gate decides whether the **direct** road is open (the "constant error
+# carousel", lossless when $f = 1$, cut at every step when $f \approx 0$), and the total is
+# the line plus every detour, which can be much more than the line alone. This is why LSTM implementations often initialise the forget-gate bias to a positive
+# value. Lesson 07 measures the same paths on the states themselves and studies vanishing and
 # exploding gradients in depth, and what clipping does about the second.
 #
 # ## From this notebook to PyTorch
@@ -692,8 +772,10 @@ for name, array in weights_pytorch.items():
 # - The widely circulated equations (8) and (10) are misprinted (a spurious $\tilde c$; a
 #   $\tilde c_{prev}$ for $c_{prev}$), and its `lstm_backward` carries nothing: gradient checks
 #   with a non-zero `dc_next` expose all three.
-# - Along the cell state, each step multiplies the gradient by $f$ alone: with $f \approx 1$ it
-#   survives for dozens of steps.
+# - Along the cell state's direct path each step multiplies the gradient by $f$ alone
+#   (`dc_prev = dc * ft`): with $f \approx 1$ that road stays open for dozens of steps. The full
+#   gradient adds the detours through $a$ and the gates, and can be far larger (measured with
+#   $f \approx 0.87$: about 2 against $2 \cdot 10^{-3}$ along the line, 49 steps back).
 #
 # ## Exercises
 #
@@ -718,13 +800,15 @@ for name, array in weights_pytorch.items():
 # of it is left after 49 steps along the cell-state line alone?
 
 # %% [markdown] tags=["answer"]
-# **Answer.** With $f = 1$, `dc_prev = dc`, and with $i = 0$ nothing leaves through $dz_c$ (the
-# cell state is not changed): $\partial \mathcal L / \partial c^{\langle 1 \rangle}$ equals the
-# `dc` of the last step, $da \odot o \odot (1 - \tanh^2 c)$, undiminished over any distance.
-# With $f \approx 0.87$, the cell-state road alone gives about $0.87^{49} \approx 0.001$. The
-# experiment shows more than that, because the gradient also flows through the hidden states
-# and the gates (the other roads of `da_prev`), and the forget gates vary from unit to unit: the
-# units with $f$ closest to 1 dominate.
+# **Answer.** With $f = 1$, `dc_prev = dc`: along the line, the `dc` of the last step,
+# $da \odot o \odot (1 - \tanh^2 c)$, reaches $c^{\langle 1 \rangle}$ undiminished over any
+# distance. With constant $f$ and $i$, $dz_f = dz_i = 0$ and $dz_c = dc \odot i \odot \dots = 0$
+# feed nothing into `da_prev`; only the output gate's $dz_o$ does, and its detours (through
+# $a^{\langle t-1 \rangle}$ back into the line) add to that gradient; with a constant $o$ as
+# well, the line would be the only path. With $f \approx 0.87$, the line alone gives about
+# $0.87^{49} \approx 0.001$; the experiment measured $2 \cdot 10^{-3}$ along the line (the
+# gates vary from unit to unit, and a product favours the units with $f$ closest to 1), and
+# about 2 in all: the detours through the hidden states and the gates carry the rest.
 
 # %% [markdown]
 # **Exercise 3 (half a carry).** Your `lstm_backward` forgets only `dc_carried = gradients["dc_prev"]`

@@ -15,8 +15,19 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import Circle, Rectangle  # noqa: E402
 
-from rnn_utils import explorers, initialize_rnn_parameters  # noqa: E402
-from rnn_utils.reference import rnn_backward, rnn_forward  # noqa: E402
+from rnn_utils import (  # noqa: E402
+    explorers,
+    initialize_lstm_parameters,
+    initialize_rnn_parameters,
+    numerical_gradient,
+)
+from rnn_utils.reference import (  # noqa: E402
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+    rnn_backward,
+    rnn_forward,
+)
 
 SIZES = {"n_a": 6, "m": 3, "seed": 5}
 
@@ -82,7 +93,7 @@ def test_relu_norms_match_a_loop():
         a_prev = np.maximum(p["Wax"] @ x[:, :, t] + p["Waa"] @ a_prev + p["ba"], 0.0)
         states.append(a_prev)
     carried = [g]
-    for a_t in reversed(states[1:]):  # a<T>, ..., a<2>: relu'(z) = 1 exactly where a > 0
+    for a_t in reversed(states[1:]):  # a<T>, ..., a<2>: relu'(u) = 1 exactly where a > 0
         carried.append(p["Waa"].T @ ((a_t > 0) * carried[-1]))
     np.testing.assert_allclose(norms, ratios(carried), rtol=1e-10)
 
@@ -257,3 +268,65 @@ def test_clipping_explorer_keeps_its_axes_while_the_sliders_move():
     explorer.threshold.value = 1.0
     assert explorer.state["figure"].axes[0].get_xlim() == limits
     assert explorers.plot_clipping([1.0, 1.0], 0.5, extent=3.0).axes[0].get_xlim() == (-3.0, 3.0)
+
+
+# --- lstm_gradient_paths ------------------------------------------------------------------
+
+def lstm_problem(T=4, n_x=2, n_a=3, m=2, seed=3):
+    rng = np.random.default_rng(seed)
+    parameters = initialize_lstm_parameters(n_x, n_a, 2, seed=seed)
+    for name in ("bf", "bi", "bc", "bo"):
+        parameters[name] = 0.5 * rng.standard_normal((n_a, 1))
+    x = rng.standard_normal((n_x, m, T))
+    G = rng.standard_normal((n_a, m))  # the loss sum(G * a<T>): dL/da<T> = G
+    step_caches = lstm_forward(x, np.zeros((n_a, m)), parameters)[-1][0]
+    return x, parameters, G, step_caches
+
+
+def loss_from(t, a_t, c_t, x, parameters, G):
+    """sum(G * a<T>) when the run is restarted after step t (index t-1) from a<t>, c<t>."""
+    a, c = a_t, c_t
+    for k in range(t, x.shape[2]):
+        a, c, _, _ = lstm_cell_forward(x[:, :, k], a, c, parameters)
+    return float(np.sum(G * a))
+
+
+def test_lstm_gradient_paths_match_central_differences():
+    x, parameters, G, step_caches = lstm_problem()
+    T = x.shape[2]
+    paths = explorers.lstm_gradient_paths(G, step_caches, lstm_cell_backward)
+    numeric = {"a": [], "c": []}
+    for d in range(T):
+        a_t, c_t = step_caches[T - 1 - d][0].copy(), step_caches[T - 1 - d][1].copy()
+        o_t = step_caches[T - 1 - d][7]  # a<t> = o<t> tanh(c<t>): c<t> reaches a<t> too
+        numeric["a"].append(numerical_gradient(
+            lambda a, t=T - d, c_t=c_t: loss_from(t, a, c_t, x, parameters, G), a_t))
+        numeric["c"].append(numerical_gradient(
+            lambda c, t=T - d, o_t=o_t: loss_from(t, o_t * np.tanh(c), c, x, parameters, G),
+            c_t))
+    for name in ("a", "c"):
+        np.testing.assert_allclose(paths[name], ratios(numeric[name]), rtol=1e-6)
+
+
+def test_lstm_gradient_paths_c_line_is_the_product_of_the_forget_gates():
+    x, parameters, G, step_caches = lstm_problem(T=5)
+    paths = explorers.lstm_gradient_paths(G, step_caches, lstm_cell_backward)
+    a_T, c_T, *_, o_T, _, _ = step_caches[-1]
+    line = G * o_T * (1 - np.tanh(c_T) ** 2)  # dL/dc<T>: the loss sees a<T> only
+    expected = [line]
+    for cache in reversed(step_caches[1:]):
+        expected.append(expected[-1] * cache[4])  # times f<t>
+    np.testing.assert_allclose(paths["c_line"], ratios(expected), rtol=1e-12)
+    assert not np.allclose(paths["c_line"][1:], paths["c"][1:])  # the detours count
+
+
+def test_lstm_gradient_paths_use_the_cell_backward_given():
+    x, parameters, G, step_caches = lstm_problem()
+
+    def no_cell_carry(da_next, dc_next, cache):
+        return dict(lstm_cell_backward(da_next, dc_next, cache), dc_prev=np.zeros_like(dc_next))
+
+    right = explorers.lstm_gradient_paths(G, step_caches, lstm_cell_backward)
+    wrong = explorers.lstm_gradient_paths(G, step_caches, no_cell_carry)
+    assert not np.allclose(right["c"], wrong["c"])
+    np.testing.assert_allclose(right["c_line"], wrong["c_line"])  # the product of f only

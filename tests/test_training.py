@@ -133,11 +133,15 @@ def test_train_is_deterministic_and_seeded():
     assert first["loss"] != other["loss"]
 
 
-def test_compare_lengths_shapes():
+def test_compare_lengths_shapes_and_values():
     settings = {"rnn": {"n_a": 4, "learning_rate": 1.0, "steps": 12}}
     accuracies = training.compare_lengths((2, 3), {"rnn": RNN}, settings, seeds=(0, 1), m=8)
     assert set(accuracies) == {"rnn"} and accuracies["rnn"].shape == (2, 2)
-    assert np.all((accuracies["rnn"] >= 0) & (accuracies["rnn"] <= 1))
+    for row, T in enumerate((2, 3)):  # row T, column seed: the final accuracy of that run
+        x, y = first_symbol_task(8, T, seed=0)
+        for column, seed in enumerate((0, 1)):
+            run = training.train("rnn", x, y, 4, 12, 1.0, RNN, seed=seed)
+            assert accuracies["rnn"][row, column] == pytest.approx(training.final_accuracy(run))
 
 
 def test_plot_learning_curves_one_line_per_run_and_a_cross_where_it_blew_up():
@@ -149,3 +153,68 @@ def test_plot_learning_curves_one_line_per_run_and_a_cross_where_it_blew_up():
     assert [text.get_text() for text in ax.get_legend().get_texts()] == list(histories)
     assert len(ax.lines) == 3  # two curves and one cross
     assert ax.get_yscale() == "log"
+
+
+@pytest.mark.parametrize("functions, model, learning_rate", [(RNN, "rnn", 1.0),
+                                                             (LSTM, "lstm", 3.0)])
+def test_train_seeds_runs_what_train_runs_for_each_seed(functions, model, learning_rate):
+    x, y = first_symbol_task(4, 5, seed=0)
+    seeds = (0, 3, 7)
+    together = training.train_seeds(model, x, y, 6, 25, learning_rate, functions,
+                                    max_norm=0.5, seeds=seeds)
+    assert len(together) == len(seeds)
+    for seed, history in zip(seeds, together):
+        alone = training.train(model, x, y, 6, 25, learning_rate, functions, max_norm=0.5,
+                               seed=seed)
+        for key in training.HISTORY_KEYS:
+            np.testing.assert_allclose(history[key], alone[key], rtol=1e-9, atol=1e-12)
+        assert history["diverged_at"] is None
+
+
+def test_train_seeds_in_groups_gives_the_same_runs():
+    x, y = first_symbol_task(4, 4, seed=0)
+    one_group = training.train_seeds("rnn", x, y, 5, 15, 1.0, RNN, seeds=(0, 1, 2, 3, 4))
+    groups = training.train_seeds("rnn", x, y, 5, 15, 1.0, RNN, seeds=(0, 1, 2, 3, 4), group=2)
+    for first, second in zip(one_group, groups):
+        np.testing.assert_allclose(first["loss"], second["loss"], rtol=1e-9)
+
+
+def test_stack_models_is_block_diagonal_and_split_gradients_undoes_it():
+    runs = [training.initial_parameters("lstm", 3, 4, 2, seed=seed) for seed in (1, 2)]
+    stacked = training.stack_models("lstm", runs)
+    assert stacked["Wf"].shape == (8, 8 + 3) and stacked["bf"].shape == (8, 1)
+    np.testing.assert_array_equal(stacked["Wf"][:4, 4:8], 0)  # model 0 ignores model 1's units
+    np.testing.assert_array_equal(stacked["Wf"][4:, 8:], runs[1]["Wf"][:, 4:])  # inputs
+    gradients = {"d" + name: value for name, value in stacked.items()}
+    for run, own in zip(runs, training.split_gradients("lstm", gradients, 2)):
+        assert set(own) == {"d" + name for name in training.RECURRENT["lstm"]}
+        for name in training.RECURRENT["lstm"]:
+            np.testing.assert_array_equal(own["d" + name], run[name])
+
+
+def test_train_seeds_a_run_that_blows_up_leaves_the_others_alone():
+    x, y = first_symbol_task(8, 6, seed=0)
+    calls = []
+
+    def poisoned_clip_by_norm(gradients, max_norm):
+        """The reference, except for model 1's first step: an infinite step for every weight."""
+        calls.append(max_norm)
+        factor = np.inf if len(calls) == 2 else 1.0  # call 2: model 1 at step 0
+        return {name: factor * value for name, value in
+                reference.clip_by_norm(gradients, max_norm).items()}
+
+    calm = training.train("rnn", x, y, 8, 20, 0.5, RNN, max_norm=1.0, seed=0)
+    runs = training.train_seeds("rnn", x, y, 8, 20, 0.5,
+                                dict(RNN, clip_by_norm=poisoned_clip_by_norm), max_norm=1.0,
+                                seeds=(0, 1))
+    assert runs[1]["diverged_at"] == 1 and np.isnan(runs[1]["loss"][1:]).all()
+    assert runs[0]["diverged_at"] is None  # no NaN of model 1 reached model 0 ...
+    np.testing.assert_allclose(runs[0]["loss"], calm["loss"], rtol=1e-9)  # ... nor changed it
+
+
+def test_solved_from():
+    history = {"accuracy": [0.25, 1.0, 0.75, 1.0, 1.0]}
+    assert training.solved_from(history) == 3
+    assert training.solved_from({"accuracy": [1.0, 1.0]}) == 0
+    assert training.solved_from({"accuracy": [1.0, 0.75]}) is None
+    assert training.solved_from({"accuracy": [1.0, np.nan]}) is None
