@@ -468,6 +468,8 @@ plt.show()
 # Move the sliders: the scale of $W_{aa}$ (0.25 to 3), the length $T$ of the sequence, and the
 # activation. Where is the boundary between vanishing and exploding for tanh? For ReLU? Does a
 # longer sequence change the slope of the lines, or only how far they go?
+# (An explorer lives in the running kernel: in a notebook saved and opened again it shows
+# "Error displaying widget: model not found" until you run its cell again.)
 
 # %% tags=["nbval-ignore-output"]
 explorers.gradient_norm_explorer()
@@ -638,6 +640,8 @@ print("input unchanged:", bool(np.array_equal(raw, flat(gradients_big))))
 # Drag the gradient's two components and the threshold. When does clipping by value leave the
 # direction unchanged? (Try a gradient along an axis, and one along a diagonal.) What happens
 # to both clipped arrows when the threshold is above the gradient's norm?
+# (An explorer lives in the running kernel: in a notebook saved and opened again it shows
+# "Error displaying widget: model not found" until you run its cell again.)
 
 # %% tags=["nbval-ignore-output"]
 explorers.clipping_explorer()
