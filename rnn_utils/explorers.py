@@ -113,7 +113,7 @@ def lstm_gradient_paths(da_last, step_caches, cell_backward):
 
     Going back one step, dL/dc<t> = f<t+1> * dL/dc<t+1> + o<t> * (1 - tanh^2 c<t>) * dL/da<t>:
     the gradient either stays on the cell-state line (a factor f, the direct path) or takes a
-    detour through a<t>, whose gradient gathers W_g[:, :n_a]^T dz_g from all four gates of
+    detour through a<t>, whose gradient gathers W_g[:, :n_a]^T du_g from all four gates of
     step t+1. "c" follows every path (cell_backward does the bookkeeping); "c_line" follows
     the direct path alone: dL/dc<T> multiplied by f<T> * f<T-1> * ... * f<T-d+1>.
 

@@ -3,7 +3,7 @@
 A cell that uses an unfinished exercise fails with a follow-on error: the exercise raises
 NotImplementedError, the variables its caller should have made are then missing (NameError),
 a table it should have filled has no entry (KeyError). The traceback points at the symptom.
-``install()`` (run when a lesson imports rnn_utils inside IPython) adds, above the usual
+``install()`` (run when a lesson imports rnn_utils inside IPython) adds, below the usual
 traceback, the line that names the likely cause: "Note: your `rnn_cell_forward` is not
 finished yet ...".
 """
@@ -41,11 +41,16 @@ def hint(namespace):
             "cell again.")
 
 
-def _show_hint_then_traceback(shell, etype, value, tb, tb_offset=None):
-    line = hint(shell.user_ns)
-    if line:
-        print(line)
-    shell.showtraceback((etype, value, tb), tb_offset=tb_offset)  # the usual error, unchanged
+def _after_cell(result):
+    """IPython's post_run_cell event: the usual error output is already shown, unchanged; add
+    the hint below it. (An event, not a custom exception handler, so nothing here can lose or
+    replace the error that graders and nbval read.)"""
+    if isinstance(result.error_in_exec, FOLLOW_ON_ERRORS):
+        from IPython import get_ipython
+
+        line = hint(get_ipython().user_ns)
+        if line:
+            print(line)
 
 
 def install():
@@ -57,5 +62,6 @@ def install():
     shell = get_ipython()
     if shell is None:
         return False
-    shell.set_custom_exc(FOLLOW_ON_ERRORS, _show_hint_then_traceback)
+    if _after_cell not in shell.events.callbacks["post_run_cell"]:
+        shell.events.register("post_run_cell", _after_cell)
     return True

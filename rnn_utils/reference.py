@@ -377,22 +377,22 @@ def lstm_cell_backward(da_next, dc_next, cache):
     # c_next reaches the loss directly (through step t+1) and through a_next = ot * tanh(c_next).
     dc = dc_next + da_next * ot * (1 - tanh_c**2)  # (n_a, m)
     # Gradients at the four pre-activations; sigmoid' = s (1 - s), tanh' = 1 - tanh^2.
-    dzo = da_next * tanh_c * ot * (1 - ot)  # output gate
-    dzc = dc * it * (1 - cct**2)  # candidate c~
-    dzi = dc * cct * it * (1 - it)  # update gate
-    dzf = dc * c_prev * ft * (1 - ft)  # forget gate: it multiplied c_prev
+    duo = da_next * tanh_c * ot * (1 - ot)  # output gate
+    duc = dc * it * (1 - cct**2)  # candidate c~
+    dui = dc * cct * it * (1 - it)  # update gate
+    duf = dc * c_prev * ft * (1 - ft)  # forget gate: it multiplied c_prev
     concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m), as in the forward pass
-    dWf = dzf @ concat.T  # (n_a, n_a + n_x), summed over the examples
-    dWi = dzi @ concat.T
-    dWc = dzc @ concat.T
-    dWo = dzo @ concat.T
-    dbf = np.sum(dzf, axis=1, keepdims=True)  # (n_a, 1)
-    dbi = np.sum(dzi, axis=1, keepdims=True)
-    dbc = np.sum(dzc, axis=1, keepdims=True)
-    dbo = np.sum(dzo, axis=1, keepdims=True)
+    dWf = duf @ concat.T  # (n_a, n_a + n_x), summed over the examples
+    dWi = dui @ concat.T
+    dWc = duc @ concat.T
+    dWo = duo @ concat.T
+    dbf = np.sum(duf, axis=1, keepdims=True)  # (n_a, 1)
+    dbi = np.sum(dui, axis=1, keepdims=True)
+    dbc = np.sum(duc, axis=1, keepdims=True)
+    dbo = np.sum(duo, axis=1, keepdims=True)
     # concat fed all four gates: its gradient is the sum of the four paths back.
-    dconcat = (parameters["Wf"].T @ dzf + parameters["Wi"].T @ dzi
-               + parameters["Wc"].T @ dzc + parameters["Wo"].T @ dzo)  # (n_a + n_x, m)
+    dconcat = (parameters["Wf"].T @ duf + parameters["Wi"].T @ dui
+               + parameters["Wc"].T @ duc + parameters["Wo"].T @ duo)  # (n_a + n_x, m)
     da_prev = dconcat[:n_a]  # the top n_a rows came from a_prev
     dxt = dconcat[n_a:]  # the other n_x rows from xt
     dc_prev = dc * ft  # c_next = ft * c_prev + it * cct

@@ -24,7 +24,7 @@ from IPython.display import display
 from rnn_utils import reference
 from rnn_utils.params import initialize_rnn_parameters
 
-SATURATION_THRESHOLD = 0.99  # |a| above this counts as saturated: tanh'(z) = 1 - a^2 < 0.02
+SATURATION_THRESHOLD = 0.99  # |a| above this counts as saturated: tanh'(u) = 1 - a^2 < 0.02
 
 
 def scaled_rnn_problem(waa_scale, T, n_x=4, n_a=32, n_y=3, m=8, seed=0, input_scale=0.5):

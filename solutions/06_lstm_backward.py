@@ -51,7 +51,7 @@ np.set_printoptions(precision=6, suppress=True)
 # %% [markdown]
 # ## The picture
 #
-# ![One LSTM step, backward. dc_next enters from the right along the cell-state line and meets, at a + node, the second path: da_next multiplied by o ⊙ (1 − tanh² c). Their sum dc runs left; it is multiplied by c<t−1> ⊙ f(1 − f) into dz_f, by c~ ⊙ i(1 − i) into dz_i, by i ⊙ (1 − c~²) into dz_c, and by f into dc_prev, which leaves to step t−1. da_next multiplied by tanh c ⊙ o(1 − o) gives dz_o. The four dz enter a box where dW = dz [a<t−1>; x<t>]^T, db = the sum of dz over the examples, and dconcat = the sum over the gates of W^T dz; its top n_a rows leave as da_prev, the other n_x rows as dx<t>](../notebooks/figures/lstm_backward.svg)
+# ![One LSTM step, backward. dc_next enters from the right along the cell-state line and meets, at a + node, the second path: da_next multiplied by o ⊙ (1 − tanh² c). Their sum dc runs left; it is multiplied by c<t−1> ⊙ f(1 − f) into du_f, by c~ ⊙ i(1 − i) into du_i, by i ⊙ (1 − c~²) into du_c, and by f into dc_prev, which leaves to step t−1. da_next multiplied by tanh c ⊙ o(1 − o) gives du_o. The four du enter a box where dW = du [a<t−1>; x<t>]^T, db = the sum of du over the examples, and dconcat = the sum over the gates of W^T du; its top n_a rows leave as da_prev, the other n_x rows as dx<t>](../notebooks/figures/lstm_backward.svg)
 #
 # Lesson 05's cell, run backwards. Two gradients arrive from the right: `dc_next` along the
 # cell-state line (from step $t+1$, which used $c^{\langle t \rangle}$) and `da_next` (from the
@@ -59,13 +59,13 @@ np.set_printoptions(precision=6, suppress=True)
 # also influenced the loss through $a^{\langle t \rangle} = o \odot \tanh(c^{\langle t \rangle})$,
 # so `da_next` sends a second contribution into the cell-state line. Their sum, `dc`, feeds the
 # three gates of the update $c = f \odot c^{\langle t-1 \rangle} + i \odot \tilde c$ and leaves
-# to the left as `dc_prev`. The four gate gradients `dz` meet in the blue box, where the stacked
+# to the left as `dc_prev`. The four gate gradients `du` meet in the blue box, where the stacked
 # input $[a^{\langle t-1 \rangle}; x^{\langle t \rangle}]$ gets its gradient, which is then split.
 
 # %% [markdown]
 # ## The equations and the shapes
 #
-# The forward step of lesson 05, with the pre-activations named $z_f, z_i, z_c, z_o$; within one
+# The forward step of lesson 05, with the pre-activations named $u_f, u_i, u_c, u_o$; within one
 # step we drop the superscript $\langle t \rangle$ and write $c_{prev}$, $a_{prev}$ for step $t-1$:
 #
 # $$
@@ -76,7 +76,7 @@ np.set_printoptions(precision=6, suppress=True)
 # $$
 #
 # $$
-# f = \sigma(z_f),\quad i = \sigma(z_i),\quad \tilde c = \tanh(z_c),\quad o = \sigma(z_o),
+# f = \sigma(u_f),\quad i = \sigma(u_i),\quad \tilde c = \tanh(u_c),\quad o = \sigma(u_o),
 # \qquad
 # c = f \odot c_{prev} + i \odot \tilde c,
 # \qquad
@@ -92,12 +92,12 @@ np.set_printoptions(precision=6, suppress=True)
 # | gradient | formula | shape |
 # | --- | --- | --- |
 # | `dc` (all of $\partial \mathcal L / \partial c$) | $dc_{next} + da \odot o \odot (1 - \tanh^2 c)$ | $(n_a, m)$ |
-# | `dzo` | $da \odot \tanh c \odot o \odot (1 - o)$ | $(n_a, m)$ |
-# | `dzc` | $dc \odot i \odot (1 - \tilde c^2)$ | $(n_a, m)$ |
-# | `dzi` | $dc \odot \tilde c \odot i \odot (1 - i)$ | $(n_a, m)$ |
-# | `dzf` | $dc \odot c_{prev} \odot f \odot (1 - f)$ | $(n_a, m)$ |
+# | `duo` | $da \odot \tanh c \odot o \odot (1 - o)$ | $(n_a, m)$ |
+# | `duc` | $dc \odot i \odot (1 - \tilde c^2)$ | $(n_a, m)$ |
+# | `dui` | $dc \odot \tilde c \odot i \odot (1 - i)$ | $(n_a, m)$ |
+# | `duf` | $dc \odot c_{prev} \odot f \odot (1 - f)$ | $(n_a, m)$ |
 # | `dWg`, `dbg` ($g = f, i, c, o$) | $dz_g\, s^\top$, $\sum_{e} dz_g[:, e]$ | $(n_a, n_a + n_x)$, $(n_a, 1)$ |
-# | `dconcat` | $W_f^\top dz_f + W_i^\top dz_i + W_c^\top dz_c + W_o^\top dz_o$ | $(n_a + n_x, m)$ |
+# | `dconcat` | $W_f^\top du_f + W_i^\top du_i + W_c^\top du_c + W_o^\top du_o$ | $(n_a + n_x, m)$ |
 # | `da_prev`, `dxt` | rows $[0, n_a)$ and $[n_a, n_a + n_x)$ of `dconcat` | $(n_a, m)$, $(n_x, m)$ |
 # | `dc_prev` | $dc \odot f$ | $(n_a, m)$ |
 #
@@ -109,23 +109,23 @@ np.set_printoptions(precision=6, suppress=True)
 #
 # ### Step 1: the slope of the sigmoid, from the gate's value
 #
-# $\sigma(z) = 1 / (1 + e^{-z})$ gives
-# $\sigma'(z) = e^{-z} / (1 + e^{-z})^2 = \sigma(z)\,\big(1 - \sigma(z)\big)$: like
+# $\sigma(u) = 1 / (1 + e^{-u})$ gives
+# $\sigma'(u) = e^{-u} / (1 + e^{-u})^2 = \sigma(u)\,\big(1 - \sigma(u)\big)$: like
 # $\tanh' = 1 - \tanh^2$ in lesson 03, the slope is a function of the **output**, which the
-# cache holds. For the forget gate, $\partial f / \partial z_f = f \odot (1 - f)$, written with
+# cache holds. For the forget gate, $\partial f / \partial u_f = f \odot (1 - f)$, written with
 # `ft`; never `sigmoid(ft)`, which would evaluate the slope at the wrong point. Likewise
-# $\partial \tilde c / \partial z_c = 1 - \tilde c^2$, written with `cct`.
+# $\partial \tilde c / \partial u_c = 1 - \tilde c^2$, written with `cct`.
 
 # %%
-z = np.array([-4.0, -1.0, 0.0, 2.0])
-gate = sigmoid(z)
-slope = (sigmoid(z + 1e-5) - sigmoid(z - 1e-5)) / 2e-5  # the true slope at z
-print("   z   gate s   s (1 - s)   finite difference   sigmoid(s) (1 - sigmoid(s))")
-for row in zip(z, gate, gate * (1 - gate), slope, sigmoid(gate) * (1 - sigmoid(gate))):
+u = np.array([-4.0, -1.0, 0.0, 2.0])
+gate = sigmoid(u)
+slope = (sigmoid(u + 1e-5) - sigmoid(u - 1e-5)) / 2e-5  # the true slope at u
+print("   u   gate s   s (1 - s)   finite difference   sigmoid(s) (1 - sigmoid(s))")
+for row in zip(u, gate, gate * (1 - gate), slope, sigmoid(gate) * (1 - sigmoid(gate))):
     print("{:4.0f} {:8.4f} {:11.4f} {:19.4f} {:29.4f}".format(*row))
 
 # %% [markdown]
-# The sigmoid's slope is at most $1/4$ (at $z = 0$), a fact that matters for how gradients
+# The sigmoid's slope is at most $1/4$ (at $u = 0$), a fact that matters for how gradients
 # shrink. The last column, the slope taken at the gate's value, is wrong everywhere but near one
 # point.
 #
@@ -134,7 +134,7 @@ for row in zip(z, gate, gate * (1 - gate), slope, sigmoid(gate) * (1 - sigmoid(g
 # $a = o \odot \tanh(c)$ is a product: the gradient reaching one factor is `da_next` times the
 # other factor. For $o$: $do = da \odot \tanh(c)$, and through the sigmoid (step 1)
 #
-# $$dz_o = da \odot \tanh(c) \odot o \odot (1 - o).$$
+# $$du_o = da \odot \tanh(c) \odot o \odot (1 - o).$$
 #
 # ### Step 3: the two paths into $c$
 #
@@ -156,9 +156,9 @@ for row in zip(z, gate, gate * (1 - gate), slope, sigmoid(gate) * (1 - sigmoid(g
 # A sum of two products: each factor receives `dc` times its partner, then passes its slope:
 #
 # $$
-# dz_f = dc \odot \boxed{c_{prev}} \odot f \odot (1 - f), \qquad
-# dz_i = dc \odot \tilde c \odot i \odot (1 - i), \qquad
-# dz_c = dc \odot i \odot (1 - \tilde c^2),
+# du_f = dc \odot \boxed{c_{prev}} \odot f \odot (1 - f), \qquad
+# du_i = dc \odot \tilde c \odot i \odot (1 - i), \qquad
+# du_c = dc \odot i \odot (1 - \tilde c^2),
 # $$
 #
 # and the old cell state gets $dc_{prev} = dc \odot f$. Note the box: the forget gate multiplied
@@ -179,13 +179,13 @@ for row in zip(z, gate, gate * (1 - gate), slope, sigmoid(gate) * (1 - sigmoid(g
 # The stack itself fed all four gates, so its gradient is the **sum** of four contributions:
 #
 # $$
-# ds = W_f^\top dz_f + W_i^\top dz_i + W_c^\top dz_c + W_o^\top dz_o
+# ds = W_f^\top du_f + W_i^\top du_i + W_c^\top du_c + W_o^\top du_o
 # \quad (n_a + n_x, n_a)(n_a, m) \to (n_a + n_x, m).
 # $$
 #
 # Stacking put $a_{prev}$ in rows $[0, n_a)$ and $x^{\langle t \rangle}$ in rows
 # $[n_a, n_a + n_x)$; splitting the gradient undoes it: `da_prev = dconcat[:n_a]`,
-# `dxt = dconcat[n_a:]`. (Slicing the weights first, `Wf[:, :n_a].T @ dzf + ...`, gives the same
+# `dxt = dconcat[n_a:]`. (Slicing the weights first, `Wf[:, :n_a].T @ duf + ...`, gives the same
 # numbers with eight products instead of four, as the cell checks on a small example.)
 
 # %%
@@ -193,14 +193,14 @@ rng = np.random.default_rng(0)
 n_a, n_x, m = 3, 2, 4
 W_demo, dz_demo = rng.standard_normal((n_a, n_a + n_x)), rng.standard_normal((n_a, m))
 dstack = W_demo.T @ dz_demo  # (n_a + n_x, m)
-print("shape of W^T dz:", dstack.shape, "; its top n_a rows equal W[:, :n_a]^T dz:",
+print("shape of W^T du:", dstack.shape, "; its top n_a rows equal W[:, :n_a]^T du:",
       np.allclose(dstack[:n_a], W_demo[:, :n_a].T @ dz_demo))
 
 # %% [markdown]
 # ## Your turn: `lstm_cell_backward`
 #
 # Write the lines of the table, in the order of steps 2 to 5: `tanh(c_next)` once, `dc` with
-# both paths, the four `dz`, the weight and bias gradients, `dconcat` and its split, `dc_prev`.
+# both paths, the four `du`, the weight and bias gradients, `dconcat` and its split, `dc_prev`.
 # About twenty lines, no loops; do not modify the arguments. The check uses cases where $n_x$,
 # $n_a$ and $m$ differ, size-1 edges, non-zero biases and a non-zero `c_prev`.
 
@@ -230,22 +230,22 @@ def lstm_cell_backward(da_next, dc_next, cache):
     # c_next reaches the loss directly (through step t+1) and through a_next = ot * tanh(c_next).
     dc = dc_next + da_next * ot * (1 - tanh_c**2)  # (n_a, m)
     # Gradients at the four pre-activations; sigmoid' = s (1 - s), tanh' = 1 - tanh^2.
-    dzo = da_next * tanh_c * ot * (1 - ot)  # output gate
-    dzc = dc * it * (1 - cct**2)  # candidate c~
-    dzi = dc * cct * it * (1 - it)  # update gate
-    dzf = dc * c_prev * ft * (1 - ft)  # forget gate: it multiplied c_prev
+    duo = da_next * tanh_c * ot * (1 - ot)  # output gate
+    duc = dc * it * (1 - cct**2)  # candidate c~
+    dui = dc * cct * it * (1 - it)  # update gate
+    duf = dc * c_prev * ft * (1 - ft)  # forget gate: it multiplied c_prev
     concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m), as in the forward pass
-    dWf = dzf @ concat.T  # (n_a, n_a + n_x), summed over the examples
-    dWi = dzi @ concat.T
-    dWc = dzc @ concat.T
-    dWo = dzo @ concat.T
-    dbf = np.sum(dzf, axis=1, keepdims=True)  # (n_a, 1)
-    dbi = np.sum(dzi, axis=1, keepdims=True)
-    dbc = np.sum(dzc, axis=1, keepdims=True)
-    dbo = np.sum(dzo, axis=1, keepdims=True)
+    dWf = duf @ concat.T  # (n_a, n_a + n_x), summed over the examples
+    dWi = dui @ concat.T
+    dWc = duc @ concat.T
+    dWo = duo @ concat.T
+    dbf = np.sum(duf, axis=1, keepdims=True)  # (n_a, 1)
+    dbi = np.sum(dui, axis=1, keepdims=True)
+    dbc = np.sum(duc, axis=1, keepdims=True)
+    dbo = np.sum(duo, axis=1, keepdims=True)
     # concat fed all four gates: its gradient is the sum of the four paths back.
-    dconcat = (parameters["Wf"].T @ dzf + parameters["Wi"].T @ dzi
-               + parameters["Wc"].T @ dzc + parameters["Wo"].T @ dzo)  # (n_a + n_x, m)
+    dconcat = (parameters["Wf"].T @ duf + parameters["Wi"].T @ dui
+               + parameters["Wc"].T @ duc + parameters["Wo"].T @ duo)  # (n_a + n_x, m)
     da_prev = dconcat[:n_a]  # the top n_a rows came from a_prev
     dxt = dconcat[n_a:]  # the other n_x rows from xt
     dc_prev = dc * ft  # c_next = ft * c_prev + it * cct
@@ -374,39 +374,39 @@ for name, error in errors_cell.items():
 # Many students learn this material from a well-known assignment ("Building your Recurrent
 # Neural Network, Step by Step", also circulating in translation). Its *code* for one step is
 # right, but two of its printed equations are not, and its `lstm_backward` is wrong. In our
-# notation (its $d\Gamma$ are our $dz$, its $dc_{next}$ is our `dc_next`, path 1 only), it prints
+# notation (its $d\Gamma$ are our $du$, its $dc_{next}$ is our `dc_next`, path 1 only), it prints
 #
 # $$
-# \text{(8)}\quad dz_c = \big(dc_{next} \odot i + o \odot (1 - \tanh^2 c) \odot i \odot da
+# \text{(8)}\quad du_c = \big(dc_{next} \odot i + o \odot (1 - \tanh^2 c) \odot i \odot da
 # \odot \boxed{\tilde c}\,\big) \odot \big(1 - \tanh(\tilde c)^2\big),
 # $$
 #
 # $$
-# \text{(10)}\quad dz_f = \big(dc_{next} \odot \boxed{\tilde c_{prev}}
+# \text{(10)}\quad du_f = \big(dc_{next} \odot \boxed{\tilde c_{prev}}
 # + o \odot (1 - \tanh^2 c) \odot c_{prev} \odot da\big) \odot f \odot (1 - f).
 # $$
 #
 # Expanding our `dc` in step 4 gives the correct forms:
 #
 # $$
-# dz_c = \big(dc_{next} + o \odot (1 - \tanh^2 c) \odot da\big) \odot i \odot (1 - \tilde c^2),
+# du_c = \big(dc_{next} + o \odot (1 - \tanh^2 c) \odot da\big) \odot i \odot (1 - \tilde c^2),
 # \qquad
-# dz_f = \big(dc_{next} + o \odot (1 - \tanh^2 c) \odot da\big) \odot c_{prev} \odot f \odot (1 - f).
+# du_f = \big(dc_{next} + o \odot (1 - \tanh^2 c) \odot da\big) \odot c_{prev} \odot f \odot (1 - f).
 # $$
 #
 # - **Eq. (8)** carries a spurious factor $\tilde c$ in its second term: $\tilde c$ multiplies
-#   $i$ in the forward pass, so it belongs in $dz_i$, not in $dz_c$. (Its last factor, read
+#   $i$ in the forward pass, so it belongs in $du_i$, not in $du_c$. (Its last factor, read
 #   literally, also applies tanh to $\tilde c$, which is already a tanh: lesson 03's "tanh twice"
 #   bug. It must be $1 - \tilde c^2$.)
 # - **Eq. (10)** uses $\tilde c_{prev}$, a quantity that appears nowhere in this step, where
 #   $c_{prev}$ is meant: the forget gate multiplied $c_{prev}$, in both parts of `dc`.
 # - Smaller slips: its `dc_prev` docstring gives the shape $(n_a, m, T_x)$ instead of
-#   $(n_a, m)$. Its eqs. (15) and (17) print the same sum $W_f^\top dz_f + \dots$ for
+#   $(n_a, m)$. Its eqs. (15) and (17) print the same sum $W_f^\top du_f + \dots$ for
 #   $da_{prev}$ and for $dx$; the notes under them do say which columns are meant
 #   ($W_f[:, :n_a]$ for $da_{prev}$, $W_f[:, n_a:]$ for $dx$), but attach them to the wrong
 #   equation numbers (13 and 15 instead of 15 and 17) and write each slice with the same
 #   symbol $W_f$ as the whole matrix, so the two equations read alike. Its code slices
-#   correctly. Our route, the whole stack's gradient $W_f^\top dz_f + \dots$ of shape
+#   correctly. Our route, the whole stack's gradient $W_f^\top du_f + \dots$ of shape
 #   $(n_a + n_x, m)$ split afterwards, gives the same numbers (step 5).
 # - Its `lstm_backward` calls the cell with `da[:, :, t]` alone and a `dc` that stays zero: the
 #   gradients from step $t+1$ are never carried (next section). Its test even builds `x` with
@@ -419,7 +419,7 @@ for name, error in errors_cell.items():
 
 # %%
 def add_gate_error(gradients, cache, gate, dz_error):
-    """The gradients as they come out when the dz of one gate ("f", "i", "c", "o") is off by
+    """The gradients as they come out when the du of one gate ("f", "i", "c", "o") is off by
     dz_error (n_a, m): the error flows into dW, db and, through W^T, into da_prev and dxt."""
     a_prev, xt, parameters = cache[2], cache[8], cache[9]  # (n_a, m), (n_x, m)
     n_a = a_prev.shape[0]
@@ -433,7 +433,7 @@ def add_gate_error(gradients, cache, gate, dz_error):
 
 
 def wrong_eq8_cell_backward(da_next, dc_next, cache):
-    """WRONG ON PURPOSE: your lstm_cell_backward with dzc as misprinted in eq. (8)."""
+    """WRONG ON PURPOSE: your lstm_cell_backward with duc as misprinted in eq. (8)."""
     _, c_next, _, _, _, it, cct, ot, _, _ = cache
     path2 = da_next * ot * (1 - np.tanh(c_next) ** 2)  # (n_a, m): da's part of dc
     dz_error = path2 * (cct - 1) * it * (1 - cct**2)  # printed minus correct
@@ -441,7 +441,7 @@ def wrong_eq8_cell_backward(da_next, dc_next, cache):
 
 
 def wrong_eq10_cell_backward(da_next, dc_next, cache, cct_prev):
-    """WRONG ON PURPOSE: your lstm_cell_backward with dzf as misprinted in eq. (10), using the
+    """WRONG ON PURPOSE: your lstm_cell_backward with duf as misprinted in eq. (10), using the
     previous step's candidate cct_prev (n_a, m) where c_prev belongs."""
     c_prev, ft = cache[3], cache[4]
     dz_error = dc_next * (cct_prev - c_prev) * ft * (1 - ft)  # printed minus correct
@@ -460,12 +460,12 @@ print("eq. (10) with dc_next = 0 (the last step): all ok:",
       all(error < 1e-7 for error in no_dc_next.values()))
 
 # %% [markdown]
-# Your function passes everywhere. Each erratum breaks exactly the gradients that its $dz$
+# Your function passes everywhere. Each erratum breaks exactly the gradients that its $du$
 # feeds: eq. (8) the candidate's `dWc`, `dbc` and the stack's `da_prev`, `dxt`; eq. (10) the
 # forget gate's `dWf`, `dbf` and again `da_prev`, `dxt`, with relative errors above 0.01 (the
 # verdict prints the power of ten below the error), at least $10^5$ times the $10^{-7}$ that
 # every correct gradient stays below. `dc_prev` is right in both,
-# since it does not go through any $dz$. The last line shows why such an erratum survives: at
+# since it does not go through any $du$. The last line shows why such an erratum survives: at
 # the **last step** `dc_next` is zero and eq. (10) is harmless, so a test of a single final
 # step cannot see it. Test with a non-zero `dc_next`, as the check above does.
 #
@@ -763,8 +763,8 @@ for name, array in weights_pytorch.items():
 # - Every slope is written with a cached value: $\sigma' = s(1 - s)$ with the gate, $1 - \tilde
 #   c^2$ with the candidate, $1 - \tanh^2 c$ with $\tanh(c)$ computed once.
 # - $c^{\langle t \rangle}$ reaches the loss along **two paths**: directly through step $t+1$
-#   (`dc_next`) and through $a = o \odot \tanh c$; `dc` is their sum, and it feeds $dz_f$
-#   (times $c_{prev}$), $dz_i$ (times $\tilde c$), $dz_c$ (times $i$) and `dc_prev = dc * ft`.
+#   (`dc_next`) and through $a = o \odot \tanh c$; `dc` is their sum, and it feeds $du_f$
+#   (times $c_{prev}$), $du_i$ (times $\tilde c$), $du_c$ (times $i$) and `dc_prev = dc * ft`.
 # - The gates act on the stack $[a_{prev}; x]$: $dW_g = dz_g\, s^\top$, $db_g$ sums over the
 #   examples, $ds = \sum_g W_g^\top dz_g$, split into `da_prev` (top $n_a$ rows) and `dxt`.
 # - `lstm_backward` carries **two** gradients back in time, `da` (added to the output's
@@ -802,8 +802,8 @@ for name, array in weights_pytorch.items():
 # %% [markdown] tags=["answer"]
 # **Answer.** With $f = 1$, `dc_prev = dc`: along the line, the `dc` of the last step,
 # $da \odot o \odot (1 - \tanh^2 c)$, reaches $c^{\langle 1 \rangle}$ undiminished over any
-# distance. With constant $f$ and $i$, $dz_f = dz_i = 0$ and $dz_c = dc \odot i \odot \dots = 0$
-# feed nothing into `da_prev`; only the output gate's $dz_o$ does, and its detours (through
+# distance. With constant $f$ and $i$, $du_f = du_i = 0$ and $du_c = dc \odot i \odot \dots = 0$
+# feed nothing into `da_prev`; only the output gate's $du_o$ does, and its detours (through
 # $a^{\langle t-1 \rangle}$ back into the line) add to that gradient; with a constant $o$ as
 # well, the line would be the only path. With $f \approx 0.87$, the line alone gives about
 # $0.87^{49} \approx 0.001$; the experiment measured $2 \cdot 10^{-3}$ along the line (the
@@ -817,22 +817,22 @@ for name, array in weights_pytorch.items():
 
 # %% [markdown] tags=["answer"]
 # **Answer.** Only `dx[:, :, T_x - 1]`: the last step receives no carry anyway. Every earlier
-# step misses the direct path into its $c^{\langle t \rangle}$, so its `dc`, its four $dz$ and
+# step misses the direct path into its $c^{\langle t \rangle}$, so its `dc`, its four $du$ and
 # everything computed from them are wrong; the weight gradients sum them, and `da0` inherits the
 # error. With $T_x = 1$ no carry is ever used, so the test passes: always test sequences of
 # several steps (the course's checks do).
 
 # %% [markdown]
 # **Exercise 4 (coupled gates).** Some variants tie the update gate to the forget gate:
-# $c = f \odot c_{prev} + (1 - f) \odot \tilde c$, with no $W_i$, $b_i$. Derive $dz_f$. Which
+# $c = f \odot c_{prev} + (1 - f) \odot \tilde c$, with no $W_i$, $b_i$. Derive $du_f$. Which
 # other lines of `lstm_cell_backward` change?
 
 # %% [markdown] tags=["answer"]
 # **Answer.** $f$ now appears twice: $\partial c / \partial f = c_{prev} - \tilde c$, so
-# $dz_f = dc \odot (c_{prev} - \tilde c) \odot f \odot (1 - f)$. The candidate's gradient
-# becomes $dz_c = dc \odot (1 - f) \odot (1 - \tilde c^2)$; $dz_i$, `dWi`, `dbi` and the
-# $W_i^\top dz_i$ term of `dconcat` disappear; $dz_o$ and `dc_prev = dc * ft` are unchanged. A
-# $\tilde c$ next to $c_{prev}$ in $dz_f$ is right here, but only as this difference, and only
+# $du_f = dc \odot (c_{prev} - \tilde c) \odot f \odot (1 - f)$. The candidate's gradient
+# becomes $du_c = dc \odot (1 - f) \odot (1 - \tilde c^2)$; $du_i$, `dWi`, `dbi` and the
+# $W_i^\top du_i$ term of `dconcat` disappear; $du_o$ and `dc_prev = dc * ft` are unchanged. A
+# $\tilde c$ next to $c_{prev}$ in $du_f$ is right here, but only as this difference, and only
 # with the step's own $\tilde c$.
 
 # %% [markdown]

@@ -233,48 +233,48 @@ def forward_a_stored_before_update(x, a0, parameters):
 # ---- lstm_cell_backward -------------------------------------------------------------------
 
 
-def _finish(dzf, dzi, dzc, dzo, dc, cache):
-    """Every gradient computed correctly from the four dz's and dc."""
+def _finish(duf, dui, duc, duo, dc, cache):
+    """Every gradient computed correctly from the four du's and dc."""
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_prev.shape[0]
     concat = np.concatenate((a_prev, xt), axis=0)
-    dconcat = (parameters["Wf"].T @ dzf + parameters["Wi"].T @ dzi + parameters["Wc"].T @ dzc
-               + parameters["Wo"].T @ dzo)
+    dconcat = (parameters["Wf"].T @ duf + parameters["Wi"].T @ dui + parameters["Wc"].T @ duc
+               + parameters["Wo"].T @ duo)
     return {"dxt": dconcat[n_a:], "da_prev": dconcat[:n_a], "dc_prev": dc * ft,
-            "dWf": dzf @ concat.T, "dbf": np.sum(dzf, axis=1, keepdims=True),
-            "dWi": dzi @ concat.T, "dbi": np.sum(dzi, axis=1, keepdims=True),
-            "dWc": dzc @ concat.T, "dbc": np.sum(dzc, axis=1, keepdims=True),
-            "dWo": dzo @ concat.T, "dbo": np.sum(dzo, axis=1, keepdims=True)}
+            "dWf": duf @ concat.T, "dbf": np.sum(duf, axis=1, keepdims=True),
+            "dWi": dui @ concat.T, "dbi": np.sum(dui, axis=1, keepdims=True),
+            "dWc": duc @ concat.T, "dbc": np.sum(duc, axis=1, keepdims=True),
+            "dWo": duo @ concat.T, "dbo": np.sum(duo, axis=1, keepdims=True)}
 
 
 def cell_backward_correct(da_next, dc_next, cache):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     dot = da_next * np.tanh(c_next)
     dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dzo = dot * ot * (1 - ot)
-    dzc = dc * it * (1 - cct**2)
-    dzi = dc * cct * it * (1 - it)
-    dzf = dc * c_prev * ft * (1 - ft)
-    return _finish(dzf, dzi, dzc, dzo, dc, cache)
+    duo = dot * ot * (1 - ot)
+    duc = dc * it * (1 - cct**2)
+    dui = dc * cct * it * (1 - it)
+    duf = dc * c_prev * ft * (1 - ft)
+    return _finish(duf, dui, duc, duo, dc, cache)
 
 
 def cell_backward_forget_uses_cct(da_next, dc_next, cache):
     """The seed's eq. (10): c~ where c_prev is meant."""
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dzo = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dzc = dc * it * (1 - cct**2)
-    dzi = dc * cct * it * (1 - it)
-    dzf = dc * cct * ft * (1 - ft)
-    return _finish(dzf, dzi, dzc, dzo, dc, cache)
+    duo = da_next * np.tanh(c_next) * ot * (1 - ot)
+    duc = dc * it * (1 - cct**2)
+    dui = dc * cct * it * (1 - it)
+    duf = dc * cct * ft * (1 - ft)
+    return _finish(duf, dui, duc, duo, dc, cache)
 
 
 def _with_dc(da_next, dc, cache):
     """The gradients, correct given dc (the gradient reaching c_next)."""
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
-    dzo = da_next * np.tanh(c_next) * ot * (1 - ot)
+    duo = da_next * np.tanh(c_next) * ot * (1 - ot)
     return _finish(dc * c_prev * ft * (1 - ft), dc * cct * it * (1 - it), dc * it * (1 - cct**2),
-                   dzo, dc, cache)
+                   duo, dc, cache)
 
 
 def cell_backward_dc_missing_a_path(da_next, dc_next, cache):
@@ -297,19 +297,19 @@ def cell_backward_dc_prev_missing_forget_gate(da_next, dc_next, cache):
 def cell_backward_dzo_uses_c(da_next, dc_next, cache):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dzo = da_next * c_next * ot * (1 - ot)
+    duo = da_next * c_next * ot * (1 - ot)
     return _finish(dc * c_prev * ft * (1 - ft), dc * cct * it * (1 - it), dc * it * (1 - cct**2),
-                   dzo, dc, cache)
+                   duo, dc, cache)
 
 
 def _with_sigmoid_derivative(da_next, dc_next, cache, derivative):
-    """dzf, dzi, dzo with derivative(gate name, gate value) in place of s (1 - s)."""
+    """duf, dui, duo with derivative(gate name, gate value) in place of s (1 - s)."""
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
-    dzo = da_next * np.tanh(c_next) * derivative("o", ot, cache)
-    dzi = dc * cct * derivative("i", it, cache)
-    dzf = dc * c_prev * derivative("f", ft, cache)
-    return _finish(dzf, dzi, dc * it * (1 - cct**2), dzo, dc, cache)
+    duo = da_next * np.tanh(c_next) * derivative("o", ot, cache)
+    dui = dc * cct * derivative("i", it, cache)
+    duf = dc * c_prev * derivative("f", ft, cache)
+    return _finish(duf, dui, dc * it * (1 - cct**2), duo, dc, cache)
 
 
 def cell_backward_sigmoid_derivative_of_z(da_next, dc_next, cache):
@@ -326,7 +326,7 @@ def cell_backward_sigmoid_derivative_as_tanh(da_next, dc_next, cache):
 
 
 def _dz_all(da_next, dc_next, cache):
-    """dzf, dzi, dzc, dzo, dc, computed correctly."""
+    """duf, dui, duc, duo, dc, computed correctly."""
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
     return (dc * c_prev * ft * (1 - ft), dc * cct * it * (1 - it), dc * it * (1 - cct**2),
@@ -355,31 +355,31 @@ def cell_backward_split_as_xt_first(da_next, dc_next, cache):
 
 def cell_backward_dconcat_overwritten(da_next, dc_next, cache):
     """Assigns dconcat once per gate instead of adding: only the output gate's path stays."""
-    dzf, dzi, dzc, dzo, dc = _dz_all(da_next, dc_next, cache)
+    duf, dui, duc, duo, dc = _dz_all(da_next, dc_next, cache)
     parameters, n_a = cache[9], cache[2].shape[0]
-    gradients = _finish(dzf, dzi, dzc, dzo, dc, cache)
-    dconcat = parameters["Wf"].T @ dzf
-    dconcat = parameters["Wi"].T @ dzi
-    dconcat = parameters["Wc"].T @ dzc
-    dconcat = parameters["Wo"].T @ dzo
+    gradients = _finish(duf, dui, duc, duo, dc, cache)
+    dconcat = parameters["Wf"].T @ duf
+    dconcat = parameters["Wi"].T @ dui
+    dconcat = parameters["Wc"].T @ duc
+    dconcat = parameters["Wo"].T @ duo
     gradients["da_prev"], gradients["dxt"] = dconcat[:n_a], dconcat[n_a:]
     return gradients
 
 
 def cell_backward_bias_averaged(da_next, dc_next, cache):
-    dzf, dzi, dzc, dzo, dc = _dz_all(da_next, dc_next, cache)
-    gradients = _finish(dzf, dzi, dzc, dzo, dc, cache)
-    for name, dz in (("dbf", dzf), ("dbi", dzi), ("dbc", dzc), ("dbo", dzo)):
-        gradients[name] = np.mean(dz, axis=1, keepdims=True)
+    duf, dui, duc, duo, dc = _dz_all(da_next, dc_next, cache)
+    gradients = _finish(duf, dui, duc, duo, dc, cache)
+    for name, du in (("dbf", duf), ("dbi", dui), ("dbc", duc), ("dbo", duo)):
+        gradients[name] = np.mean(du, axis=1, keepdims=True)
     return gradients
 
 
 def cell_backward_weights_transposed(da_next, dc_next, cache):
-    dzf, dzi, dzc, dzo, dc = _dz_all(da_next, dc_next, cache)
-    gradients = _finish(dzf, dzi, dzc, dzo, dc, cache)
+    duf, dui, duc, duo, dc = _dz_all(da_next, dc_next, cache)
+    gradients = _finish(duf, dui, duc, duo, dc, cache)
     concat = np.concatenate((cache[2], cache[8]))
-    for name, dz in (("dWf", dzf), ("dWi", dzi), ("dWc", dzc), ("dWo", dzo)):
-        gradients[name] = concat @ dz.T
+    for name, du in (("dWf", duf), ("dWi", dui), ("dWc", duc), ("dWo", duo)):
+        gradients[name] = concat @ du.T
     return gradients
 
 

@@ -92,27 +92,27 @@ def lstm_gradient_estimate(arguments, name):
 
 
 def _gate_gradients(v):
-    """dW (dz @ concat.T) and db (summed over the examples) of every gate, by name."""
+    """dW (du @ concat.T) and db (summed over the examples) of every gate, by name."""
     gradients = {}
     for gate in GATES:
-        gradients[f"dW{gate}"] = v[f"dz{gate}"] @ v["concat"].T
-        gradients[f"db{gate}"] = np.sum(v[f"dz{gate}"], axis=1, keepdims=True)
+        gradients[f"dW{gate}"] = v[f"du{gate}"] @ v["concat"].T
+        gradients[f"db{gate}"] = np.sum(v[f"du{gate}"], axis=1, keepdims=True)
     return gradients
 
 
 def _dconcat(v, gates=GATES):
-    """The sum of W^T dz over ``gates``, (n_a + n_x, m)."""
-    return sum(v["parameters"][f"W{gate}"].T @ v[f"dz{gate}"] for gate in gates)
+    """The sum of W^T du over ``gates``, (n_a + n_x, m)."""
+    return sum(v["parameters"][f"W{gate}"].T @ v[f"du{gate}"] for gate in gates)
 
 
 CELL_BACKWARD_STEPS = (
     ("concat", lambda v: np.concatenate([v["a_prev"], v["xt"]], axis=0)),
     ("tanh_c", lambda v: np.tanh(v["c_next"])),
     ("dc", lambda v: v["dc_next"] + v["da_next"] * v["ot"] * (1 - v["tanh_c"] ** 2)),
-    ("dzo", lambda v: v["da_next"] * v["tanh_c"] * v["ot"] * (1 - v["ot"])),
-    ("dzc", lambda v: v["dc"] * v["it"] * (1 - v["cct"] ** 2)),
-    ("dzi", lambda v: v["dc"] * v["cct"] * v["it"] * (1 - v["it"])),
-    ("dzf", lambda v: v["dc"] * v["c_prev"] * v["ft"] * (1 - v["ft"])),
+    ("duo", lambda v: v["da_next"] * v["tanh_c"] * v["ot"] * (1 - v["ot"])),
+    ("duc", lambda v: v["dc"] * v["it"] * (1 - v["cct"] ** 2)),
+    ("dui", lambda v: v["dc"] * v["cct"] * v["it"] * (1 - v["it"])),
+    ("duf", lambda v: v["dc"] * v["c_prev"] * v["ft"] * (1 - v["ft"])),
     ("gates", _gate_gradients),
     ("dconcat", _dconcat),
     ("da_prev", lambda v: v["dconcat"][:v["a_prev"].shape[0]]),
@@ -138,10 +138,10 @@ def _cell_mistake(key, explanation, **replace):
 
 
 def _gate_derivatives(derivative):
-    """dzo, dzi, dzf with the sigmoid derivative computed by ``derivative(v, gate)``."""
-    return {"dzo": lambda v: v["da_next"] * v["tanh_c"] * derivative(v, "o"),
-            "dzi": lambda v: v["dc"] * v["cct"] * derivative(v, "i"),
-            "dzf": lambda v: v["dc"] * v["c_prev"] * derivative(v, "f")}
+    """duo, dui, duf with the sigmoid derivative computed by ``derivative(v, gate)``."""
+    return {"duo": lambda v: v["da_next"] * v["tanh_c"] * derivative(v, "o"),
+            "dui": lambda v: v["dc"] * v["cct"] * derivative(v, "i"),
+            "duf": lambda v: v["dc"] * v["c_prev"] * derivative(v, "f")}
 
 
 def _gate_value(v, gate):
@@ -163,14 +163,14 @@ def _averaged_biases(v):
 
 
 SIGMOID_DERIVATIVE = "sigmoid'(z) = s (1 - s), with s = sigmoid(z) the gate's value (ft, it, ot)"
-ONE_GATE = ("dconcat holds only one gate's W.T @ dz. concat feeds all four gates, so its "
-            "gradient is the sum of the four: Wf.T @ dzf + Wi.T @ dzi + Wc.T @ dzc + Wo.T @ dzo.")
+ONE_GATE = ("dconcat holds only one gate's W.T @ du. concat feeds all four gates, so its "
+            "gradient is the sum of the four: Wf.T @ duf + Wi.T @ dui + Wc.T @ duc + Wo.T @ duo.")
 
 CELL_BACKWARD_MISTAKES = (
     _cell_mistake("forget_gradient_uses_cct", "the forget gate's gradient uses cct. The forget "
                   "gate multiplies c_prev in c_next = ft * c_prev + it * cct, so "
-                  "dzf = dc * c_prev * ft * (1 - ft).",  # the seed's eq. (10) has c~
-                  dzf=lambda v: v["dc"] * v["cct"] * v["ft"] * (1 - v["ft"])),
+                  "duf = dc * c_prev * ft * (1 - ft).",  # the seed's eq. (10) has c~
+                  duf=lambda v: v["dc"] * v["cct"] * v["ft"] * (1 - v["ft"])),
     _cell_mistake("dc_missing_a_path", "dc is dc_next alone. c_next also reaches the loss "
                   "through a_next = ot * tanh(c_next): dc = dc_next + da_next * ot * "
                   "(1 - np.tanh(c_next)**2).", dc=lambda v: v["dc_next"]),
@@ -180,9 +180,9 @@ CELL_BACKWARD_MISTAKES = (
     _cell_mistake("tanh_c_derivative_without_tanh", "the derivative of tanh(c_next) is written "
                   "1 - c_next**2; it is 1 - np.tanh(c_next)**2 (c_next itself is not a tanh).",
                   dc=lambda v: v["dc_next"] + v["da_next"] * v["ot"] * (1 - v["c_next"] ** 2)),
-    _cell_mistake("output_gate_gradient_uses_c", "dzo uses c_next: the output gate multiplies "
-                  "tanh(c_next), so dzo = da_next * np.tanh(c_next) * ot * (1 - ot).",
-                  dzo=lambda v: v["da_next"] * v["c_next"] * v["ot"] * (1 - v["ot"])),
+    _cell_mistake("output_gate_gradient_uses_c", "duo uses c_next: the output gate multiplies "
+                  "tanh(c_next), so duo = da_next * np.tanh(c_next) * ot * (1 - ot).",
+                  duo=lambda v: v["da_next"] * v["c_next"] * v["ot"] * (1 - v["ot"])),
     _cell_mistake("sigmoid_derivative_of_pre_activation", "the sigmoid derivative is applied "
                   f"to the pre-activation z: z * (1 - z). {SIGMOID_DERIVATIVE}.",
                   **_gate_derivatives(_pre_activation_derivative)),
@@ -200,10 +200,10 @@ CELL_BACKWARD_MISTAKES = (
     *(_cell_mistake("dconcat_one_gate", ONE_GATE, dconcat=lambda v, gate=gate: _dconcat(v, gate))
       for gate in reversed(GATES)),
     _cell_mistake("gate_bias_averaged", "the bias gradients are averaged over the examples "
-                  "(np.mean). Each bias is added to every example: sum dz over axis 1, "
-                  "np.sum(dz, axis=1, keepdims=True).", gates=_averaged_biases),
+                  "(np.mean). Each bias is added to every example: sum du over axis 1, "
+                  "np.sum(du, axis=1, keepdims=True).", gates=_averaged_biases),
     _cell_mistake("gate_weight_gradient_transposed", "the weight gradients are transposed "
-                  "(concat @ dz.T). A weight's gradient has its shape: dW = dz @ concat.T, "
+                  "(concat @ du.T). A weight's gradient has its shape: dW = du @ concat.T, "
                   "(n_a, m) @ (m, n_a + n_x).", gates=lambda v: {
                       name: value.T if name.startswith("dW") else value
                       for name, value in _gate_gradients(v).items()}),
