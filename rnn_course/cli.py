@@ -66,6 +66,8 @@ def _parser():
                               help="notebooks graded in parallel (default: all cores)")
     grade_parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
                               help="time limit per cell (default: 60)")
+    grade_parser.add_argument("--notebook-timeout", type=float, default=600.0, metavar="SECONDS",
+                              help="wall-clock budget of each notebook (default: 600; 0: none)")
     grade_parser.add_argument("--memory", type=memory_size, default="2G",
                               help="address-space limit per kernel (default: 2G; none: no limit)")
     grade_parser.add_argument("--course", help="course checkout (default: found from the "
@@ -96,7 +98,8 @@ def _grade(args):
     root = Path(args.course) if args.course else find_root()
     start = time.monotonic()
     rows = grade(args.submissions, args.out, root, workers=args.jobs, timeout=args.timeout,
-                 memory=args.memory, lessons=args.lessons, progress=Progress())
+                 memory=args.memory, lessons=args.lessons, progress=Progress(),
+                 notebook_budget=args.notebook_timeout)
     students = len({row["student"] for row in rows})
     print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s; "
           f"results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rnn_course.grade_compose import NotANotebook, compose, read_submission
 from rnn_course.grade_course import load_course
+from rnn_course.grade_files import entry_kind, list_folder, printable_name
 from rnn_course.grade_report import feedback_text, write_outputs
 from rnn_course.grade_run import Job, Settings, run_jobs
 from rnn_course.grade_verdict import Verdict, judge, one_line
@@ -40,25 +41,39 @@ class Submission:
 
 
 def students(submissions):
-    """(student, folder) for every student folder, sorted; other entries are reported."""
-    found, skipped = [], []
-    for entry in sorted(Path(submissions).iterdir()):
-        if entry.name.startswith("."):
+    """(student id, folder) for every student folder, sorted; other entries are reported.
+
+    A student folder is a real folder: a symbolic link (which could lead out of SUBMISSIONS)
+    is not followed. The id is the folder's name, made printable when it is not UTF-8.
+    """
+    found, seen = [], set()
+    for name in list_folder(submissions):
+        if name.startswith("."):
             continue
-        (found if entry.is_dir() else skipped).append(entry)
-    for entry in skipped:
-        print(f"rnn-course grade: ignored {entry} (not a student folder)", file=sys.stderr)
-    return [(folder.name, folder) for folder in found]
+        path = Path(submissions) / name
+        student = printable_name(name)
+        kind = entry_kind(path)
+        if kind != "folder":
+            print(f"rnn-course grade: ignored {printable_name(str(path))} (not a student folder:"
+                  f" {kind})", file=sys.stderr)
+            continue
+        while student in seen:  # two names that print alike (rare): keep both, distinct
+            student += "_"
+        seen.add(student)
+        found.append((student, path))
+    return found
 
 
 def prepare(course, student, folder):
-    """The student's Submissions, one per lesson: composed, missing or unreadable."""
+    """The student's Submissions, one per lesson: composed, missing or unreadable. Total: any
+    failure to read or compose a file becomes that lesson's verdict."""
     prepared = []
     for lesson in course.lessons:
         submission = Submission(student, lesson)
         path = folder / lesson.filename
         try:
-            if not path.exists():
+            kind = entry_kind(path)
+            if kind == "missing":
                 submission.problem = Verdict(
                     "missing", f"not handed in: no {lesson.filename} in the student's folder")
             else:
@@ -66,9 +81,11 @@ def prepare(course, student, folder):
                 submission.composed = compose(lesson, cells, course.package_root)
                 submission.added = {c.id for c in submission.composed.notebook.cells
                                     if c.id.startswith("added-")}
-        except (NotANotebook, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            submission.problem = Verdict("error", one_line(f"not a valid notebook ({reason})"))
+        except NotANotebook as error:
+            submission.problem = Verdict("error", one_line(f"not a valid notebook ({error})"))
+        except Exception as error:  # noqa: BLE001 -- whatever a submission does, it is its row
+            submission.problem = Verdict("error", one_line(
+                f"not a valid notebook (it could not be read: {type(error).__name__})"))
         prepared.append(submission)
     return prepared
 
@@ -76,12 +93,12 @@ def prepare(course, student, folder):
 def ignored_files(course, folder):
     """Names in a student's folder that are not lessons of the course (hidden ones aside)."""
     lessons = {lesson.filename for lesson in course.lessons}
-    return sorted(entry.name for entry in folder.iterdir()
-                  if entry.name not in lessons and not entry.name.startswith("."))
+    return sorted(printable_name(name) for name in list_folder(folder)
+                  if name not in lessons and not name.startswith("."))
 
 
 def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**30,
-          lessons=None, progress=None):
+          lessons=None, progress=None, notebook_budget=600.0):
     """Grade every student folder of ``submissions`` into ``out``; returns the grade rows.
 
     Raises GradeError or grade_course.CourseError when the grader cannot run.
@@ -89,7 +106,8 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_folders(submissions, out)
     course = load_course(course_root, lessons)
-    settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root)
+    settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
+                        notebook_budget=notebook_budget)
     roster = students(submissions)
     prepared = [s for name, folder in roster for s in prepare(course, name, folder)]
     to_run = [s for s in prepared if s.composed is not None]

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import nbformat
 
 from rnn_course.grade_course import nbgrader
+from rnn_course.grade_files import MAX_SUBMISSION_BYTES, Unreadable, read_regular
 
-MAX_NOTEBOOK_BYTES = 100 * 2**20
+MAX_NOTEBOOK_BYTES = MAX_SUBMISSION_BYTES
 REFERENCE_IMPORT = re.compile(
     r"rnn_utils\.reference|from\s+rnn_utils\s+import\s[^\n]*\breference\b")
 
@@ -49,9 +50,10 @@ def read_submission(path):
     Tolerant of what notebook editors write (missing ids, source as a list of lines, nbformat
     3); raises NotANotebook for a file that is not a notebook at all.
     """
-    data = path.read_bytes()
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotANotebook(f"larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+    try:
+        data = read_regular(path, MAX_NOTEBOOK_BYTES)
+    except Unreadable as error:
+        raise NotANotebook(str(error)) from None
     if not data.strip():
         raise NotANotebook("empty file")
     try:
@@ -60,6 +62,10 @@ def read_submission(path):
         raise NotANotebook("not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise NotANotebook(f"not JSON: {error}") from None
+    except RecursionError:
+        raise NotANotebook("JSON nested too deeply") from None
+    except (ValueError, MemoryError) as error:  # e.g. an integer with too many digits
+        raise NotANotebook(f"not usable JSON: {type(error).__name__}") from None
     if isinstance(content, dict) and "worksheets" in content:  # nbformat 3
         content = _upgrade(content)
     if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
@@ -94,7 +100,7 @@ def defines(source, function):
     """True when ``source`` parses and defines ``function`` at top level."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested too deeply, too big
         return False
     return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function
                for node in tree.body)
@@ -118,6 +124,8 @@ def match_cells(lesson, cells):
                 graded[graded_ids[cell["id"]]] = cell
     for index, cell in enumerate(cells):  # 2. a graded cell by its nbgrader grade_id
         function = nbgrader(cell).get("grade_id")
+        if not isinstance(function, str):  # a list, a dict: not a grade id (and unhashable)
+            continue
         if index not in anchors and function in functions and function not in graded:
             graded[function] = cell
             anchors[index] = next(e.graded_id for e in lesson.exercises if e.function == function)

@@ -63,8 +63,7 @@ def judge(exercise, run, timeout, describe_cell, expected=""):
 
 def _not_run(run, timeout):
     if run.timed_out:
-        return Verdict("timeout", "not graded: the notebook stopped making progress and was "
-                       "stopped (a cell ran far beyond the time limit)")
+        return Verdict("timeout", one_line(f"not graded: {run.broken}"))
     reason = run.broken or "the check cell did not run"
     return Verdict("error", one_line(f"not graded: {reason}"))
 

@@ -178,7 +178,7 @@ def test_a_batch_that_broke_down_runs_its_unstarted_notebooks_again_once():
               {"event": "start", "notebook": "nb1"}]
     finished, again = _collect(jobs, events, "timeout")
     assert finished[0].broken is None
-    assert finished[1].broken == "timeout" and finished[1].timed_out
+    assert "stopped making progress" in finished[1].broken and finished[1].timed_out
     assert again == [jobs[2]]
     finished, again = _collect([jobs[2]], [], "the grading process stopped")
     assert again == [] and finished[2].broken == "the grading process stopped"
