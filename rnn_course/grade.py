@@ -13,14 +13,16 @@ choices and the limits.
 """
 
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnn_course.grade_compose import NotANotebook, compose, read_submission
-from rnn_course.grade_course import load_course
+from rnn_course.grade_course import kernel_course, load_course
 from rnn_course.grade_files import entry_kind, list_folder, printable_name
 from rnn_course.grade_report import feedback_text, write_outputs
 from rnn_course.grade_run import Job, Settings, run_jobs
+from rnn_course.grade_sandbox import probe
 from rnn_course.grade_verdict import Verdict, judge, one_line
 
 
@@ -98,16 +100,26 @@ def ignored_files(course, folder):
 
 
 def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**30,
-          lessons=None, progress=None, notebook_budget=600.0):
+          lessons=None, progress=None, notebook_budget=600.0, sandbox="auto", report=None):
     """Grade every student folder of ``submissions`` into ``out``; returns the grade rows.
 
-    Raises GradeError or grade_course.CourseError when the grader cannot run.
+    ``sandbox``: "auto" or "bwrap" (bubblewrap, required to work) or "none" (no sandbox; for
+    a trusted class). ``report(line)`` is told which engine is used. Raises GradeError,
+    grade_course.CourseError or grade_sandbox.EngineError when the grader cannot run.
     """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_folders(submissions, out)
-    course = load_course(course_root, lessons)
-    settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
-                        notebook_budget=notebook_budget)
+    course = load_course(Path(course_root).resolve(), lessons)
+    engine = probe(sandbox)
+    (report or (lambda line: None))(engine.describe())
+    with tempfile.TemporaryDirectory(prefix="rnn-course-kernel-course-") as course_dir:
+        settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
+                            notebook_budget=notebook_budget, engine=engine,
+                            course_dir=kernel_course(course, Path(course_dir)))
+        return _grade_with(course, submissions, out, settings, workers, timeout, progress)
+
+
+def _grade_with(course, submissions, out, settings, workers, timeout, progress):
     roster = students(submissions)
     prepared = [s for name, folder in roster for s in prepare(course, name, folder)]
     to_run = [s for s in prepared if s.composed is not None]

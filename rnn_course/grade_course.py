@@ -8,6 +8,7 @@ found in the solution notebook by its id.
 
 import copy
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,24 @@ class Course:
         """The folder holding the course's rnn_utils, if the checkout has one (else None: the
         kernels import the installed rnn_utils)."""
         return self.root if (self.root / "rnn_utils").is_dir() else None
+
+
+def kernel_course(course, folder):
+    """The course package as the grading kernels import it, written into ``folder`` (readable
+    by every user; mounted read-only at /course in a sandbox): a copy of ``rnn_utils`` and
+    nothing else of the checkout (no solutions/, no notebooks, no tests). Returns ``folder``."""
+    source = course.package_root / "rnn_utils" if course.package_root else _installed_package()
+    shutil.copytree(source, folder / "rnn_utils",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return folder
+
+
+def _installed_package():
+    import rnn_utils
+
+    return Path(rnn_utils.__file__).parent
 
 
 def nbgrader(cell):

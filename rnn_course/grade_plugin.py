@@ -19,6 +19,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 from queue import Empty
 
 import pytest
@@ -42,6 +43,8 @@ def pytest_addoption(parser):
                     help="file descriptor to write the cells' results to (JSON lines)")
     group.addoption("--grade-memory", type=int, default=0,
                     help="address-space limit in bytes for this process and its kernels")
+    group.addoption("--grade-sandbox", default=None,
+                    help="JSON file: the sandbox engine, limits and course folder of the kernels")
 
 
 def pytest_configure(config):
@@ -53,7 +56,57 @@ def pytest_configure(config):
     limit = config.getoption("grade_memory")
     if limit:
         _limit_memory(limit)
+    sandbox = config.getoption("grade_sandbox")
+    if sandbox:
+        _start_kernels_in_sandboxes(sandbox)
     _watch_kernel_death()
+
+
+def _start_kernels_in_sandboxes(settings_file):
+    """Make nbval start every kernel through grade_sandbox.kernel_command: in a sandbox of its
+    own, talking over Unix sockets in the notebook's folder (the only host folder it sees)."""
+    import nbval.kernel
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import KernelManager
+
+    from rnn_course import grade_sandbox
+
+    with open(settings_file, encoding="utf-8") as handle:
+        settings = json.load(handle)
+    engine = grade_sandbox.Engine(**settings["engine"])
+    limits = grade_sandbox.Limits(**settings["limits"])
+
+    class SandboxSpecs(nbval.kernel.NbvalKernelspecManager):
+        argv = None
+
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(argv=self.argv, display_name="sandboxed", language="python",
+                              interrupt_mode="message", env={})
+
+    def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
+        socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
+        socket_dir.mkdir(mode=0o700, exist_ok=True)
+        specs = SandboxSpecs()
+        km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=specs)
+        km.transport, km.ip = "ipc", str(socket_dir / "k")
+        km.connection_file = str(socket_dir / "kernel.json")
+        km.write_connection_file()
+        inside = grade_sandbox.hand_over(engine, socket_dir, km.connection_file, limits)
+        specs.argv = grade_sandbox.kernel_command(
+            engine, limits, socket_dir, settings["course_dir"],
+            [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
+        km.start_kernel(**kwargs)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=startup_timeout)
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            raise
+        return km, kc
+
+    nbval.kernel.start_new_kernel = start_new_kernel
 
 
 def _limit_memory(limit):

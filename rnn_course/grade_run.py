@@ -19,6 +19,7 @@ BLAS and OpenMP are held to one thread per kernel: parallel kernels then do not 
 the cores, and OpenBLAS does not reserve memory for threads it would not use.
 """
 
+import dataclasses
 import json
 import math
 import os
@@ -79,6 +80,8 @@ class Settings:
     package_root: Path = None  # put first on the kernels' PYTHONPATH (the course's rnn_utils)
     startup_timeout: float = KERNEL_STARTUP_TIMEOUT
     notebook_budget: float = NOTEBOOK_BUDGET  # seconds of wall clock per notebook (0: none)
+    engine: object = None  # grade_sandbox.Engine; None: kernels started by nbval as it likes
+    course_dir: Path = None  # the course package as the kernels see it (see grade_course)
 
     @property
     def silence_limit(self):
@@ -151,9 +154,24 @@ def pytest_command(folder, paths, settings, results_fd=None):
         f"--nbval-sanitize-with={SANITIZE_FILE}",
     ]
     if results_fd is not None:  # the grader's plugin, loaded before nbval (see its header)
-        command += ["-p", "rnn_course.grade_plugin", f"--grade-results-fd={results_fd}",
-                    f"--grade-memory={settings.memory}"]
+        command += ["-p", "rnn_course.grade_plugin", f"--grade-results-fd={results_fd}"]
+        if settings.engine is not None:
+            command += [f"--grade-sandbox={_sandbox_file(folder, settings)}"]
+        else:
+            command += [f"--grade-memory={settings.memory}"]
     return command + ["-p", "nbval.plugin"] + [str(path) for path in paths]
+
+
+def _sandbox_file(folder, settings):
+    """The sandbox settings for the plugin, as a JSON file in the batch folder."""
+    from rnn_course.grade_sandbox import Limits
+
+    user = Limits.user if settings.engine.contained else 0
+    limits = dataclasses.asdict(Limits(memory=settings.memory, user=user))
+    path = folder / "sandbox.json"
+    path.write_text(json.dumps({"engine": dataclasses.asdict(settings.engine), "limits": limits,
+                                "course_dir": str(settings.course_dir)}), encoding="utf-8")
+    return path
 
 
 def kernel_environment(settings):
@@ -165,9 +183,10 @@ def kernel_environment(settings):
     env["MALLOC_ARENA_MAX"] = "2"  # glibc's per-thread arenas would eat the address space
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env["JUPYTER_PLATFORM_DIRS"] = "1"
-    if settings.package_root:
+    package = settings.course_dir or settings.package_root
+    if package:
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(settings.package_root)] + [p for p in [env.get("PYTHONPATH")] if p])
+            [str(package)] + [p for p in [env.get("PYTHONPATH")] if p])
     return env
 
 
