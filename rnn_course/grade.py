@@ -12,6 +12,7 @@ those processes), grade_verdict (a check cell's result -> status and reason), gr
 choices and the limits.
 """
 
+import json
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 from rnn_course.grade_compose import NotANotebook, compose, read_submission
 from rnn_course.grade_course import kernel_course, load_course
 from rnn_course.grade_files import entry_kind, list_folder, printable_name
+from rnn_course.grade_judge import exercises, make_task, new_salt
 from rnn_course.grade_report import feedback_text, write_outputs
 from rnn_course.grade_run import Job, Settings, run_jobs
 from rnn_course.grade_sandbox import probe
@@ -112,14 +114,34 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
     course = load_course(Path(course_root).resolve(), lessons)
     engine = probe(sandbox)
     (report or (lambda line: None))(engine.describe())
-    with tempfile.TemporaryDirectory(prefix="rnn-course-kernel-course-") as course_dir:
+    tasks = make_tasks(course)
+    with tempfile.TemporaryDirectory(prefix="rnn-course-grading-") as private:
+        (Path(private) / "course").mkdir()
         settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
                             notebook_budget=notebook_budget, engine=engine,
-                            course_dir=kernel_course(course, Path(course_dir)))
-        return _grade_with(course, submissions, out, settings, workers, timeout, progress)
+                            course_dir=kernel_course(course, Path(private) / "course"),
+                            tasks_file=write_tasks(tasks, Path(private) / "tasks.json"))
+        return _grade_with(course, submissions, out, settings, workers, progress, tasks)
 
 
-def _grade_with(course, submissions, out, settings, workers, timeout, progress):
+def make_tasks(course, salt=None):
+    """function -> grade_judge.Task for every exercise of the course, with fresh cases."""
+    known = exercises()
+    salt = new_salt() if salt is None else salt
+    return {exercise.function: make_task(known[exercise.function], salt)
+            for lesson in course.lessons for exercise in lesson.exercises}
+
+
+def write_tasks(tasks, path):
+    """The tasks as the plugin reads them (plain data only), in a file of the grader's."""
+    path.write_text(json.dumps({name: {"cases": task.encoded, "helpers": list(task.helpers),
+                                       "callables": list(task.callables)}
+                                for name, task in tasks.items()}), encoding="utf-8")
+    return path
+
+
+def _grade_with(course, submissions, out, settings, workers, progress, tasks):
+    timeout = settings.timeout
     roster = students(submissions)
     prepared = [s for name, folder in roster for s in prepare(course, name, folder)]
     to_run = [s for s in prepared if s.composed is not None]
@@ -131,7 +153,7 @@ def _grade_with(course, submissions, out, settings, workers, timeout, progress):
         submission.run = runs[index]
     if progress:
         progress.finish()
-    rows, feedback = _results(course, roster, prepared, timeout)
+    rows, feedback = _results(course, roster, prepared, timeout, tasks)
     write_outputs(out, rows, feedback)
     return rows
 
@@ -146,7 +168,7 @@ def _check_folders(submissions, out):
         raise GradeError(f"OUT ({out}) exists and is not a folder")
 
 
-def _results(course, roster, prepared, timeout):
+def _results(course, roster, prepared, timeout, tasks):
     """The rows of grades.csv, in order, and each student's feedback text."""
     rows, feedback = [], {}
     folders = dict(roster)
@@ -157,7 +179,7 @@ def _results(course, roster, prepared, timeout):
             remarks[submission.lesson.name] = submission.composed.remarks if submission.composed \
                 else []
             for exercise in submission.lesson.exercises:
-                verdict = _verdict(submission, exercise, timeout)
+                verdict = _verdict(submission, exercise, timeout, tasks.get(exercise.function))
                 verdicts[(submission.lesson.name, exercise.function)] = verdict
                 student_rows.append(_row(submission, exercise, verdict))
         rows += student_rows
@@ -168,13 +190,13 @@ def _results(course, roster, prepared, timeout):
     return rows, feedback
 
 
-def _verdict(submission, exercise, timeout):
+def _verdict(submission, exercise, timeout, task):
     """The verdict on one exercise, with the composition's note on its graded cell."""
     if submission.problem:
         return submission.problem
     expected = "".join(o.get("text", "") for o in submission.lesson.expected[exercise.check_id][0]
                        if o.get("output_type") == "stream")
-    verdict = judge(exercise, submission.run, timeout, _describer(submission), expected)
+    verdict = judge(exercise, submission.run, timeout, _describer(submission), expected, task)
     note = submission.composed.notes.get(exercise.function)
     if note:
         message = one_line(f"{verdict.message.rstrip('.')}; note: {note}")

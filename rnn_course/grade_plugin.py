@@ -79,13 +79,19 @@ def _start_kernels_in_sandboxes(settings_file):
     class SandboxSpecs(nbval.kernel.NbvalKernelspecManager):
         argv = None
 
+        env = {}
+
         def get_kernel_spec(self, kernel_name):
             return KernelSpec(argv=self.argv, display_name="sandboxed", language="python",
-                              interrupt_mode="message", env={})
+                              interrupt_mode="message", env=self.env)
+
+    tasks = _load_tasks(settings.get("tasks_file"))
 
     def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
         socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
         socket_dir.mkdir(mode=0o700, exist_ok=True)
+        judge_socket = socket_dir / "judge"
+        JUDGES[socket_dir.parent.name] = Judge(judge_socket, tasks, limits.user)
         specs = SandboxSpecs()
         km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=specs)
         km.transport, km.ip = "ipc", str(socket_dir / "k")
@@ -95,6 +101,8 @@ def _start_kernels_in_sandboxes(settings_file):
         specs.argv = grade_sandbox.kernel_command(
             engine, limits, socket_dir, settings["course_dir"],
             [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
+        specs.env = {} if engine.contained else {  # no sandbox: the kernel's view, by variables
+            "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(judge_socket)}
         km.start_kernel(**kwargs)
         kc = km.client()
         kc.start_channels()
@@ -115,6 +123,101 @@ def _limit_memory(limit):
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+JUDGES = {}  # notebook folder name -> its Judge
+
+
+def _load_tasks(path):
+    """function -> the check's cases and what may be served during it (see grade_judge)."""
+    from types import SimpleNamespace
+
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {name: SimpleNamespace(encoded=task["cases"], helpers=tuple(task["helpers"]),
+                                  callables=tuple(task["callables"]))
+            for name, task in data.items()}
+
+
+class Judge:
+    """The grader's end of one notebook's socket: it gives the kernel the cases of the check
+    being run, serves the helpers that check allows, and takes the kernel's outputs. It knows
+    which check runs from nbval's progress (``current``), never from the kernel."""
+
+    MAX_MESSAGE = 32 * 2**20
+
+    def __init__(self, path, tasks, user):
+        import socket
+        import threading
+
+        self.tasks, self.current, self.records = tasks, None, {}
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(path))
+        if os.geteuid() == 0 and user:
+            os.chown(path, user, user)
+        self.listener.listen(8)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection):
+        import struct
+
+        with connection:
+            try:
+                while True:
+                    size = struct.unpack(">I", _receive(connection, 4))[0]
+                    if size > self.MAX_MESSAGE:
+                        return
+                    answer = self.answer(json.loads(_receive(connection, size)))
+                    body = json.dumps(answer).encode("utf-8")
+                    connection.sendall(struct.pack(">I", len(body)) + body)
+            except Exception:  # noqa: BLE001 -- a broken or hostile peer ends its connection
+                return
+
+    def answer(self, message):
+        from rnn_course import grade_judge
+
+        current = self.current
+        if current is None or not isinstance(message, dict):
+            return {"error": "no check is running", "kind": "unavailable"}
+        cell, function = current
+        task = self.tasks.get(function)
+        if task is None:
+            return {"error": f"no cases for {function}", "kind": "unavailable"}
+        if message.get("op") == "cases":
+            return {"cases": task.encoded, "helpers": list(task.helpers)}
+        if message.get("op") == "call":
+            return grade_judge.serve_call(task, str(message.get("name")), message.get("args"))
+        if message.get("op") == "record":
+            self.records.setdefault(cell, message.get("record"))
+            return {"status": "outputs handed in to the grader"}
+        return {"error": "unknown request", "kind": "unavailable"}
+
+    def close(self):
+        self.current = None
+        self.listener.close()
+
+
+def _receive(connection, size):
+    chunks, left = [], size
+    while left:
+        chunk = connection.recv(min(left, 2**20))
+        if not chunk:
+            raise ConnectionError("closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _watch_kernel_death():
@@ -172,6 +275,10 @@ def pytest_runtest_setup(item):
         _send(config, event="cell", notebook=notebook, cell=item.cell.get("id"))
         item._grade_timed_out_before = bool(getattr(item.parent, "timed_out", False))
     yield
+    judge = JUDGES.get(_notebook_of(item)) if _is_cell(item) else None
+    if judge is not None:
+        function = item.cell.get("metadata", {}).get("rnn_course_grade", {}).get("function")
+        judge.current = (item.cell.get("id"), function) if function else None
     kernel = getattr(item.parent, "kernel", None)
     if _is_cell(item) and kernel is not None and not getattr(item.parent, "_grade_pid", None):
         provisioner = getattr(getattr(kernel, "km", None), "provisioner", None)
@@ -184,7 +291,14 @@ def pytest_runtest_makereport(item, call):
     yield
     if not _is_cell(item) or call.when == "teardown" or (call.when == "setup" and not call.excinfo):
         return
+    judge = JUDGES.get(_notebook_of(item))
+    if judge is not None:
+        judge.current = None  # nothing handed in after its cell counts
     _send(item.config, event="result", **_result(item, call))
+    record = judge.records.pop(item.cell.get("id"), None) if judge is not None else None
+    if record is not None:
+        _send(item.config, event="record", notebook=_notebook_of(item),
+              cell=item.cell.get("id"), record=record)
 
 
 def _result(item, call):
@@ -215,4 +329,7 @@ def _result(item, call):
 def pytest_runtest_teardown(item, nextitem):
     yield
     if _is_cell(item) and (nextitem is None or nextitem.parent is not item.parent):
+        judge = JUDGES.pop(_notebook_of(item), None)
+        if judge is not None:
+            judge.close()
         _send(item.config, event="done", notebook=_notebook_of(item))

@@ -82,6 +82,7 @@ class Settings:
     notebook_budget: float = NOTEBOOK_BUDGET  # seconds of wall clock per notebook (0: none)
     engine: object = None  # grade_sandbox.Engine; None: kernels started by nbval as it likes
     course_dir: Path = None  # the course package as the kernels see it (see grade_course)
+    tasks_file: Path = None  # the checks' cases and helpers, for the plugin (see grade_judge)
 
     @property
     def silence_limit(self):
@@ -164,13 +165,16 @@ def pytest_command(folder, paths, settings, results_fd=None):
 
 def _sandbox_file(folder, settings):
     """The sandbox settings for the plugin, as a JSON file in the batch folder."""
-    from rnn_course.grade_sandbox import Limits
+    from rnn_course.grade_sandbox import Limits, process_limit
 
     user = Limits.user if settings.engine.contained else 0
-    limits = dataclasses.asdict(Limits(memory=settings.memory, user=user))
+    limits = dataclasses.asdict(Limits(memory=settings.memory, user=user,
+                                       processes=process_limit()))
     path = folder / "sandbox.json"
     path.write_text(json.dumps({"engine": dataclasses.asdict(settings.engine), "limits": limits,
-                                "course_dir": str(settings.course_dir)}), encoding="utf-8")
+                                "course_dir": str(settings.course_dir),
+                                "tasks_file": str(settings.tasks_file or "")}),
+                    encoding="utf-8")
     return path
 
 
@@ -183,10 +187,9 @@ def kernel_environment(settings):
     env["MALLOC_ARENA_MAX"] = "2"  # glibc's per-thread arenas would eat the address space
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env["JUPYTER_PLATFORM_DIRS"] = "1"
-    package = settings.course_dir or settings.package_root
-    if package:
+    if settings.package_root:  # the grader's own process: the course's real rnn_utils
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(package)] + [p for p in [env.get("PYTHONPATH")] if p])
+            [str(settings.package_root)] + [p for p in [env.get("PYTHONPATH")] if p])
     return env
 
 

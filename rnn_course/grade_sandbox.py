@@ -47,12 +47,33 @@ class EngineError(Exception):
     """The sandbox engine asked for does not work here; the message says why."""
 
 
+def tasks_of_user(uid=None):
+    """How many processes and threads the user ``uid`` (default: this one) runs now: what
+    RLIMIT_NPROC counts, machine-wide."""
+    uid = os.getuid() if uid is None else uid
+    count = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return count
+
+
+def process_limit(extra=512):
+    """RLIMIT_NPROC for the kernels: ``extra`` tasks beyond what their user already runs (the
+    limit counts every task of the user, so a desktop session's threads count too)."""
+    user = Limits.user if os.geteuid() == 0 else os.getuid()
+    return tasks_of_user(user) + extra
+
+
 @dataclass(frozen=True)
 class Limits:
     """Hard limits of every process in a kernel's sandbox (0: no limit)."""
 
     memory: int = 2 * 2**30  # bytes of address space
-    processes: int = 512  # processes and threads of the sandbox's user
+    processes: int = 512  # tasks of the kernel's user (see process_limit)
     file_size: int = 256 * 2**20  # bytes of any one file written
     open_files: int = 1024
     user: int = 65534  # when the grader runs as root, kernels run as this uid (nobody)

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_grade_hostile import ANSWER, FILE, RELEASE, graded  # tests/ is on sys.path
+from test_grade_hostile import ANSWER, FILE, MAKE, RELEASE, graded  # tests/ is on sys.path
 
 from rnn_course.grade import grade, students
 from rnn_course.grade_compose import NotANotebook, compose, defines, read_submission
@@ -141,3 +141,24 @@ def test_unreadable_submissions_become_rows_and_the_others_are_graded(odd_class)
     assert "link_folder" not in rows  # a linked folder is not a student folder
     assert (out / "feedback" / "Jos\\xe9.md").read_text(encoding="utf-8").startswith(
         "# Feedback for Jos\\xe9")
+
+
+SLOW_CELL = "import time\ntime.sleep(3)\n"
+
+
+def test_a_notebook_of_cells_each_just_under_the_time_limit_meets_its_budget(tmp_path):
+    """Each added cell stays under the 4 s cell limit; together they pass the 15 s budget (in
+    which a plain lesson 01 runs on a busy machine too)."""
+    slow = graded(ANSWER)
+    for _ in range(7):
+        slow = MAKE.with_added(slow, "cell-01", SLOW_CELL)
+    (tmp_path / "class" / "slow").mkdir(parents=True)
+    (tmp_path / "class" / "slow" / FILE).write_text(json.dumps(slow), encoding="utf-8")
+    (tmp_path / "class" / "z_fine").mkdir()
+    (tmp_path / "class" / "z_fine" / FILE).write_text(json.dumps(graded(ANSWER)))
+    rows = {row["student"]: row for row in grade(
+        tmp_path / "class", tmp_path / "out", ROOT, workers=1, timeout=4, lessons=["01"],
+        notebook_budget=15)}
+    assert rows["slow"]["status"] == "timeout"
+    assert "wall-clock budget" in rows["slow"]["message"]
+    assert rows["z_fine"]["status"] == "passed"

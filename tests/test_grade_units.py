@@ -59,12 +59,11 @@ def test_composition_keeps_the_answer_restores_locked_cells_and_carries_expected
     assert cells["rnn_cell_forward"].source == "def f(): pass\n"
     assert cells["cell-05"].source == by_id_release(ONE)["cell-05"].source
     check = cells["check_rnn_cell_forward"]
-    assert check.source.endswith("check_rnn_cell_forward(rnn_cell_forward)")
-    assert "del _grade_sys.modules" in check.source and "print(" not in check.source
-    assert check.outputs == ONE.expected["check_rnn_cell_forward"][0]
-    assert check.execution_count is not None
-    for cell in composed.notebook.cells:  # only the check cell is compared by nbval
-        if cell.cell_type == "code" and cell.id != "check_rnn_cell_forward":
+    # the check cell hands the function to the grader, whatever the student made of it
+    assert check.source.endswith("rnn_grade_harness.hand_in('rnn_cell_forward', globals())\n")
+    assert check.metadata["rnn_course_grade"] == {"function": "rnn_cell_forward"}
+    for cell in composed.notebook.cells:  # nbval compares nothing: no cell has outputs
+        if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
     assert any("cell-05" in remark for remark in composed.remarks)
 
@@ -300,9 +299,9 @@ def test_grading_again_gives_byte_identical_files(tmp_path):
 
 def test_the_watchdog_kills_a_silent_batch_and_runs_the_rest_again(tmp_path, monkeypatch):
     """Runs kernels: a kernel that ignores interrupts keeps nbval silent (it waits for the
-    kernel); with a 3 s limit the watchdog ends the batch, charges a timeout to that notebook
+    kernel); with an 8 s limit the watchdog ends the batch, charges a timeout to that notebook
     and hands back the notebook that had not started."""
-    monkeypatch.setattr(grade_run, "WATCHDOG_SLACK", 1)
+    monkeypatch.setattr(grade_run, "WATCHDOG_SLACK", 6)  # pytest's own start may take seconds
     settings = Settings(timeout=1, startup_timeout=2, package_root=COURSE.package_root)
     deaf = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)\n"
     release = MAKE.release(ONE.name)
@@ -315,5 +314,5 @@ def test_the_watchdog_kills_a_silent_batch_and_runs_the_rest_again(tmp_path, mon
     verdict = judge(ONE.exercises[0], finished["hang"], 1, str)
     assert verdict.status == "timeout"
     settings.startup_timeout = 60  # a kernel start may take over 3 s on a busy machine
-    assert run_jobs(again, settings)["fine"].results["check_rnn_cell_forward"]["ename"] == (
-        "CheckFailure")
+    check = run_jobs(again, settings)["fine"].results["check_rnn_cell_forward"]
+    assert check["phase"] == "call"  # it ran (and, with no grader to hand in to, failed)
