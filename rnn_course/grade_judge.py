@@ -141,8 +141,14 @@ def _judge_one(exercise, case, result):
             raise framework.not_implemented(exercise)
         raise framework.exception_failure(exercise, rebuilt_error(types, error.get("message")),
                                           case, frame=_frame(error.get("frame")))
-    received = grade_harness.decode(result["arguments"])
-    returned = grade_harness.decode(result["returned"])
+    functions = {grade_harness.qualified_name(value): value
+                 for value in case.arguments.values() if callable(value)}
+
+    def function_named(name):  # the case's own function, handed back unchanged
+        return functions.get(name, grade_harness.Unsupported(name))
+
+    received = grade_harness.decode(result["arguments"], function_named)
+    returned = grade_harness.decode(result["returned"], function_named)
     if not isinstance(received, dict) or set(received) != set(case.arguments):
         raise ValueError("arguments")
     same = result.get("same_as")

@@ -1,12 +1,13 @@
 """Verdicts outside the kernel: hostile students who cheat inside their own kernel gain nothing.
 
 The first part needs no kernel: the wire format, the judge on malformed records, the helper
-service. The second grades one class once (lessons 01 and 02, bubblewrap if it works here,
+service. The second grades one class once (every lesson, bubblewrap if it works here,
 else no sandbox): each student tries one way to pass with a wrong answer, or to make a correct
 one fail; the correct students around them must pass. Every attack stays inside its kernel.
 """
 
 import base64
+import dataclasses
 import json
 
 import numpy as np
@@ -217,7 +218,7 @@ plt.figure(); plt.plot([1, 2]); plt.close("all")
 
 
 def cheats():
-    """student -> files; every one of them must fail (0 points) unless marked correct."""
+    """student -> files; each cheat must fail (0 points)."""
     def one(source):
         return {FILE: graded(source)}
 
@@ -239,10 +240,26 @@ def cheats():
     }
 
 
+def every_solution():
+    """Every lesson of the course with the solution in each graded cell (from solutions/)."""
+    from rnn_course.grade_course import load_course
+    from rnn_course.lesson import read_lesson, without_markers
+
+    files = {}
+    for lesson in load_course(ROOT).lessons:
+        notebook = MAKE.release(lesson.name)
+        for entry in read_lesson(ROOT / "solutions" / f"{lesson.name}.py").cells:
+            if entry.role == "graded":
+                notebook = MAKE.with_source(notebook, entry.grade_id,
+                                            without_markers(entry.cell.source))
+        files[lesson.filename] = notebook
+    return files
+
+
 def correct_students():
     sequence = MAKE.with_source(RELEASE_02, "rnn_forward", ANSWER_02)
     return {
-        "a_correct": {FILE: graded(ANSWER), FILE_02: sequence},
+        "all_solutions": every_solution(),
         "noisy_but_correct": {FILE: graded(in_function(NOISY_BUT_CORRECT))},
         "patches_numpy_but_correct": {FILE: MAKE.with_added(
             graded(ANSWER), "rnn_cell_forward", PATCH_EVERYTHING.split("import builtins")[0]
@@ -251,7 +268,6 @@ def correct_students():
             FILE_02: MAKE.with_added(sequence, "cell-01",
                                      "def rnn_cell_forward(xt, a_prev, parameters):\n"
                                      "    return None\n")},
-        "z_correct": {FILE: graded(ANSWER)},
     }
 
 
@@ -263,8 +279,7 @@ def judged(tmp_path_factory):
         sandbox = probe("bwrap").name
     except EngineError:
         sandbox = "none"
-    rows = grade(base / "class", base / "out", ROOT, workers=2, timeout=20,
-                 lessons=["01", "02"], sandbox=sandbox)
+    rows = grade(base / "class", base / "out", ROOT, workers=2, timeout=30, sandbox=sandbox)
     return {(r["student"], r["notebook"]): r for r in rows}
 
 
@@ -285,3 +300,42 @@ def test_correct_work_passes_whatever_the_notebook_does_around_it(judged, studen
 def test_the_reference_outside_its_helpers_is_named_as_unavailable(judged):
     message = judged[("another_reference_answers", FILE)]["message"]
     assert "reference implementation, which the grading kernel does not hold" in message
+
+
+# ---- the same diagnoses inside and outside the kernel ---------------------------------------
+
+
+def judged_outside(task, function):
+    """The outcome of the grader's judge for ``function``, run as the grading kernel runs it
+    (grade_harness.run_cases, helpers served by grade_judge.serve_call), without a kernel."""
+    def exchange(message):
+        return json.loads(json.dumps(serve_call(task, message["name"], message["args"])))
+
+    results = wire.run_cases(function, json.loads(json.dumps(task.encoded)),
+                             list(task.helpers), exchange)
+    return judge_record(task, json.loads(json.dumps({"results": results})))
+
+
+CHECKS = {name: getattr(checks_module, f"check_{name}") for name in EXERCISES
+          for checks_module in [__import__("rnn_utils.checks", fromlist=["x"])]}
+MISTAKES = [(name, index) for name, exercise in sorted(EXERCISES.items())
+            for index in range(len(exercise.mistakes))]
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_the_reference_of_every_exercise_passes_outside(name):
+    task = make_task(EXERCISES[name], salt=99)
+    assert judged_outside(task, getattr(reference, name)) is None
+
+
+@pytest.mark.parametrize("name, index", MISTAKES)
+def test_every_known_mistake_gets_the_same_diagnosis_outside_as_inside(name, index):
+    mistake = EXERCISES[name].mistakes[index]
+    with pytest.raises(Exception) as inside:
+        CHECKS[name](mistake.variant)
+    task = make_task(EXERCISES[name], salt=7)  # the published cases decide the diagnosis
+    task = dataclasses.replace(task, cases=task.cases[:task.published],
+                               encoded=task.encoded[:task.published])
+    outside = judged_outside(task, mistake.variant)
+    assert outside is not None
+    assert (outside.diagnosis, outside.lines) == (inside.value.diagnosis, inside.value.lines)
