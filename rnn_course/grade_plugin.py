@@ -147,12 +147,14 @@ class Judge:
     which check runs from nbval's progress (``current``), never from the kernel."""
 
     MAX_MESSAGE = 32 * 2**20
+    MAX_CONNECTIONS = 4  # at a time; the harness needs one
 
     def __init__(self, path, tasks, user):
         import socket
         import threading
 
         self.tasks, self.current, self.records = tasks, None, {}
+        self.slots = threading.BoundedSemaphore(self.MAX_CONNECTIONS)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(str(path))
         if os.geteuid() == 0 and user:
@@ -168,22 +170,31 @@ class Judge:
                 connection, _ = self.listener.accept()
             except OSError:
                 return
+            if not self.slots.acquire(blocking=False):  # a flood of connections: refused
+                connection.close()
+                continue
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _serve(self, connection):
-        import struct
-
         with connection:
             try:
-                while True:
-                    size = struct.unpack(">I", _receive(connection, 4))[0]
-                    if size > self.MAX_MESSAGE:
-                        return
-                    answer = self.answer(json.loads(_receive(connection, size)))
-                    body = json.dumps(answer).encode("utf-8")
-                    connection.sendall(struct.pack(">I", len(body)) + body)
+                while self._answer_one(connection):
+                    pass
             except Exception:  # noqa: BLE001 -- a broken or hostile peer ends its connection
-                return
+                pass
+            finally:
+                self.slots.release()
+
+    def _answer_one(self, connection):
+        import struct
+
+        size = struct.unpack(">I", _receive(connection, 4))[0]
+        if size > self.MAX_MESSAGE:
+            return False
+        answer = self.answer(json.loads(_receive(connection, size)))
+        body = json.dumps(answer).encode("utf-8")
+        connection.sendall(struct.pack(">I", len(body)) + body)
+        return True
 
     def answer(self, message):
         from rnn_course import grade_judge

@@ -42,6 +42,7 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 MAX_BATCH = 8
 MAX_EVENT_BYTES = 64 * 2**20  # a result line carries a check's outputs: a few MB at most
 NOTEBOOK_BUDGET = 600  # seconds of wall clock per notebook, by default
+PYTEST_START = 30  # seconds a pytest process may take to start, beyond the silence limit
 _RUNNING = {}  # pytest process -> its events so far, while it runs (to end it on Ctrl-C)
 
 
@@ -229,12 +230,12 @@ def _read_events(fd, settings, events):
     than MAX_EVENT_BYTES is cut off and dropped, so that nothing written on the channel can
     stop this reader.
     """
-    buffer, started = b"", None
+    buffer, started, heard = b"", None, False
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while True:
             now = time.monotonic()
-            wait = settings.silence_limit
+            wait = settings.silence_limit + (0 if heard else PYTEST_START)
             if started is not None and settings.notebook_budget:
                 wait = min(wait, started + settings.notebook_budget - now)
                 if wait <= 0:
@@ -252,6 +253,7 @@ def _read_events(fd, settings, events):
             for line in lines:
                 event = parse_event(line)
                 if event is not None:
+                    heard = True
                     events.append(event)
                     if event["event"] == "start":
                         started = time.monotonic()

@@ -94,6 +94,22 @@ for folder, _, _ in os.walk(BASE):
     except OSError:
         pass
 """),
+        "forges_results_for_classmates": guarded(base, """
+import json
+lines = "".join(json.dumps({"event": "record", "notebook": f"nb{k}",
+                            "cell": "check_rnn_cell_forward", "record": {"missing": True}})
+                + "\\n" for k in range(8)).encode()
+for pid in os.listdir("/proc"):
+    try:
+        if not (pid.isdigit() and os.readlink(f"/proc/{pid}/cwd").startswith(BASE)):
+            continue
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("pipe:"):
+                with open(f"/proc/{pid}/fd/{fd}", "wb", buffering=0) as pipe:
+                    pipe.write(lines)
+    except OSError:
+        pass
+"""),
         "leaves_a_process": f"""
 import subprocess, sys
 subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)  # {MARKER}"],

@@ -8,6 +8,7 @@ import importlib.util
 import io
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -299,9 +300,9 @@ def test_grading_again_gives_byte_identical_files(tmp_path):
 
 def test_the_watchdog_kills_a_silent_batch_and_runs_the_rest_again(tmp_path, monkeypatch):
     """Runs kernels: a kernel that ignores interrupts keeps nbval silent (it waits for the
-    kernel); with an 8 s limit the watchdog ends the batch, charges a timeout to that notebook
+    kernel); with a 3 s limit the watchdog ends the batch, charges a timeout to that notebook
     and hands back the notebook that had not started."""
-    monkeypatch.setattr(grade_run, "WATCHDOG_SLACK", 6)  # pytest's own start may take seconds
+    monkeypatch.setattr(grade_run, "WATCHDOG_SLACK", 1)
     settings = Settings(timeout=1, startup_timeout=2, package_root=COURSE.package_root)
     deaf = "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)\n"
     release = MAKE.release(ONE.name)
@@ -316,3 +317,16 @@ def test_the_watchdog_kills_a_silent_batch_and_runs_the_rest_again(tmp_path, mon
     settings.startup_timeout = 60  # a kernel start may take over 3 s on a busy machine
     check = run_jobs(again, settings)["fine"].results["check_rnn_cell_forward"]
     assert check["phase"] == "call"  # it ran (and, with no grader to hand in to, failed)
+
+
+def test_a_forged_kernel_pid_kills_nothing_outside_the_batch():
+    """The pid of a "kernel" event is only killed when it is a child of the batch's pytest."""
+    bystander = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    batch = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        grade_run._kill(batch, [{"event": "kernel", "notebook": "nb0", "pid": bystander.pid}])
+        assert batch.wait(timeout=10) == -9
+        assert bystander.poll() is None  # not the batch's child: left alone
+    finally:
+        bystander.kill()
+        bystander.wait()
