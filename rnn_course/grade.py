@@ -112,6 +112,7 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_folders(submissions, out)
     course = load_course(Path(course_root).resolve(), lessons)
+    _check_same_package(course)
     engine = probe(sandbox)
     (report or (lambda line: None))(engine.describe())
     tasks = make_tasks(course)
@@ -156,6 +157,17 @@ def _grade_with(course, submissions, out, settings, workers, progress, tasks):
     rows, feedback = _results(course, roster, prepared, timeout, tasks)
     write_outputs(out, rows, feedback)
     return rows
+
+
+def _check_same_package(course):
+    """The grader judges with the rnn_utils it imports: it must be the course's own."""
+    import rnn_utils
+
+    mine = Path(rnn_utils.__file__).resolve().parent
+    if course.package_root and mine != (course.package_root / "rnn_utils").resolve():
+        raise GradeError(f"the course at {course.root} has its own rnn_utils, but this grader "
+                         f"judges with {mine}: run the rnn-course installed from that checkout "
+                         f"(pip install -e {course.root})")
 
 
 def _check_folders(submissions, out):

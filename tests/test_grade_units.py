@@ -330,3 +330,12 @@ def test_a_forged_kernel_pid_kills_nothing_outside_the_batch():
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_a_course_whose_rnn_utils_is_not_the_graders_own_is_refused(tmp_path, capsys):
+    course = small_course(tmp_path)
+    (course / "rnn_utils").mkdir()  # another copy: the grader would judge with the wrong one
+    (tmp_path / "class" / "ann").mkdir(parents=True)
+    assert main(["grade", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--course",
+                 str(course)]) == 2
+    assert "has its own rnn_utils" in capsys.readouterr().err
