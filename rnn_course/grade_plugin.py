@@ -108,6 +108,7 @@ def _start_kernels_in_sandboxes(settings_file):
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=startup_timeout)
+            grade_sandbox.seal(socket_dir)
         except RuntimeError:
             kc.stop_channels()
             km.shutdown_kernel(now=True)

@@ -110,6 +110,17 @@ for pid in os.listdir("/proc"):
     except OSError:
         pass
 """),
+        "fills_its_socket_folder": """
+import glob, os
+if os.getuid() == 65534:  # the grader runs as root: the kernel's one host folder is sealed
+    for folder in ["/grader/kernel", *glob.glob("/grader/*")]:
+        try:
+            with open(os.path.join(folder, "filler"), "wb") as handle:
+                handle.write(b"x" * 1000)
+            return None
+        except OSError:
+            pass
+""",
         "leaves_a_process": f"""
 import subprocess, sys
 subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)  # {MARKER}"],
