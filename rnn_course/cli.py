@@ -100,14 +100,19 @@ def main(argv=None):
 
 def _grade(args):
     root = Path(args.course) if args.course else find_root()
-    start = time.monotonic()
+    start, said = time.monotonic(), []
+
+    def report(line):
+        said.append(line)
+        print(f"rnn-course grade: {line}", file=sys.stderr)
+
     rows = grade(args.submissions, args.out, root, workers=args.jobs, timeout=args.timeout,
                  memory=args.memory, lessons=args.lessons, progress=Progress(),
-                 notebook_budget=args.notebook_timeout, sandbox=args.sandbox,
-                 report=lambda line: print(f"rnn-course grade: {line}", file=sys.stderr))
+                 notebook_budget=args.notebook_timeout, sandbox=args.sandbox, report=report)
     students = len({row["student"] for row in rows})
-    print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s; "
-          f"results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)
+    engine = said[0].split(" (")[0] if said else "sandbox: ?"
+    print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s "
+          f"({engine}); results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)
     return 0
 
 
