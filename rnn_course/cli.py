@@ -10,6 +10,7 @@ from pathlib import Path
 from rnn_course.build import build_course
 from rnn_course.grade import GradeError, Progress, grade
 from rnn_course.grade_course import CourseError
+from rnn_course.grade_sandbox import ENGINE_CHOICES, EngineError
 from rnn_course.lesson import LessonError
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
@@ -66,8 +67,13 @@ def _parser():
                               help="notebooks graded in parallel (default: all cores)")
     grade_parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
                               help="time limit per cell (default: 60)")
+    grade_parser.add_argument("--notebook-timeout", type=float, default=600.0, metavar="SECONDS",
+                              help="wall-clock budget of each notebook (default: 600; 0: none)")
     grade_parser.add_argument("--memory", type=memory_size, default="2G",
                               help="address-space limit per kernel (default: 2G; none: no limit)")
+    grade_parser.add_argument("--sandbox", choices=ENGINE_CHOICES, default="auto",
+                              help="where each kernel runs: auto (bubblewrap, which must work), "
+                              "bwrap, or none (no sandbox: only for a class you trust)")
     grade_parser.add_argument("--course", help="course checkout (default: found from the "
                               "current folder)")
     grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
@@ -83,7 +89,7 @@ def main(argv=None):
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))
-    except (LessonError, FileNotFoundError, CourseError, GradeError) as error:
+    except (LessonError, FileNotFoundError, CourseError, GradeError, EngineError) as error:
         print(f"rnn-course: {error}", file=sys.stderr)
         return 2
     if args.check and stale:
@@ -94,12 +100,19 @@ def main(argv=None):
 
 def _grade(args):
     root = Path(args.course) if args.course else find_root()
-    start = time.monotonic()
+    start, said = time.monotonic(), []
+
+    def report(line):
+        said.append(line)
+        print(f"rnn-course grade: {line}", file=sys.stderr)
+
     rows = grade(args.submissions, args.out, root, workers=args.jobs, timeout=args.timeout,
-                 memory=args.memory, lessons=args.lessons, progress=Progress())
+                 memory=args.memory, lessons=args.lessons, progress=Progress(),
+                 notebook_budget=args.notebook_timeout, sandbox=args.sandbox, report=report)
     students = len({row["student"] for row in rows})
-    print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s; "
-          f"results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)
+    engine = said[0].split(" (")[0] if said else "sandbox: ?"
+    print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s "
+          f"({engine}); results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)
     return 0
 
 

@@ -12,14 +12,19 @@ those processes), grade_verdict (a check cell's result -> status and reason), gr
 choices and the limits.
 """
 
+import json
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rnn_course.grade_compose import NotANotebook, compose, read_submission
-from rnn_course.grade_course import load_course
+from rnn_course.grade_course import kernel_course, load_course
+from rnn_course.grade_files import entry_kind, list_folder, printable_name
+from rnn_course.grade_judge import exercises, make_task, new_salt
 from rnn_course.grade_report import feedback_text, write_outputs
 from rnn_course.grade_run import Job, Settings, run_jobs
+from rnn_course.grade_sandbox import probe
 from rnn_course.grade_verdict import Verdict, judge, one_line
 
 
@@ -40,25 +45,39 @@ class Submission:
 
 
 def students(submissions):
-    """(student, folder) for every student folder, sorted; other entries are reported."""
-    found, skipped = [], []
-    for entry in sorted(Path(submissions).iterdir()):
-        if entry.name.startswith("."):
+    """(student id, folder) for every student folder, sorted; other entries are reported.
+
+    A student folder is a real folder: a symbolic link (which could lead out of SUBMISSIONS)
+    is not followed. The id is the folder's name, made printable when it is not UTF-8.
+    """
+    found, seen = [], set()
+    for name in list_folder(submissions):
+        if name.startswith("."):
             continue
-        (found if entry.is_dir() else skipped).append(entry)
-    for entry in skipped:
-        print(f"rnn-course grade: ignored {entry} (not a student folder)", file=sys.stderr)
-    return [(folder.name, folder) for folder in found]
+        path = Path(submissions) / name
+        student = printable_name(name)
+        kind = entry_kind(path)
+        if kind != "folder":
+            print(f"rnn-course grade: ignored {printable_name(str(path))} (not a student folder:"
+                  f" {kind})", file=sys.stderr)
+            continue
+        while student in seen:  # two names that print alike (rare): keep both, distinct
+            student += "_"
+        seen.add(student)
+        found.append((student, path))
+    return found
 
 
 def prepare(course, student, folder):
-    """The student's Submissions, one per lesson: composed, missing or unreadable."""
+    """The student's Submissions, one per lesson: composed, missing or unreadable. Total: any
+    failure to read or compose a file becomes that lesson's verdict."""
     prepared = []
     for lesson in course.lessons:
         submission = Submission(student, lesson)
         path = folder / lesson.filename
         try:
-            if not path.exists():
+            kind = entry_kind(path)
+            if kind == "missing":
                 submission.problem = Verdict(
                     "missing", f"not handed in: no {lesson.filename} in the student's folder")
             else:
@@ -66,9 +85,11 @@ def prepare(course, student, folder):
                 submission.composed = compose(lesson, cells, course.package_root)
                 submission.added = {c.id for c in submission.composed.notebook.cells
                                     if c.id.startswith("added-")}
-        except (NotANotebook, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            submission.problem = Verdict("error", one_line(f"not a valid notebook ({reason})"))
+        except NotANotebook as error:
+            submission.problem = Verdict("error", one_line(f"not a valid notebook ({error})"))
+        except Exception as error:  # noqa: BLE001 -- whatever a submission does, it is its row
+            submission.problem = Verdict("error", one_line(
+                f"not a valid notebook (it could not be read: {type(error).__name__})"))
         prepared.append(submission)
     return prepared
 
@@ -76,20 +97,52 @@ def prepare(course, student, folder):
 def ignored_files(course, folder):
     """Names in a student's folder that are not lessons of the course (hidden ones aside)."""
     lessons = {lesson.filename for lesson in course.lessons}
-    return sorted(entry.name for entry in folder.iterdir()
-                  if entry.name not in lessons and not entry.name.startswith("."))
+    return sorted(printable_name(name) for name in list_folder(folder)
+                  if name not in lessons and not name.startswith("."))
 
 
 def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**30,
-          lessons=None, progress=None):
+          lessons=None, progress=None, notebook_budget=600.0, sandbox="auto", report=None):
     """Grade every student folder of ``submissions`` into ``out``; returns the grade rows.
 
-    Raises GradeError or grade_course.CourseError when the grader cannot run.
+    ``sandbox``: "auto" or "bwrap" (bubblewrap, required to work) or "none" (no sandbox; for
+    a trusted class). ``report(line)`` is told which engine is used. Raises GradeError,
+    grade_course.CourseError or grade_sandbox.EngineError when the grader cannot run.
     """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_folders(submissions, out)
-    course = load_course(course_root, lessons)
-    settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root)
+    course = load_course(Path(course_root).resolve(), lessons)
+    _check_same_package(course)
+    engine = probe(sandbox)
+    (report or (lambda line: None))(engine.describe())
+    tasks = make_tasks(course)
+    with tempfile.TemporaryDirectory(prefix="rnn-course-grading-") as private:
+        (Path(private) / "course").mkdir()
+        settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
+                            notebook_budget=notebook_budget, engine=engine,
+                            course_dir=kernel_course(course, Path(private) / "course"),
+                            tasks_file=write_tasks(tasks, Path(private) / "tasks.json"))
+        return _grade_with(course, submissions, out, settings, workers, progress, tasks)
+
+
+def make_tasks(course, salt=None):
+    """function -> grade_judge.Task for every exercise of the course, with fresh cases."""
+    known = exercises()
+    salt = new_salt() if salt is None else salt
+    return {exercise.function: make_task(known[exercise.function], salt)
+            for lesson in course.lessons for exercise in lesson.exercises}
+
+
+def write_tasks(tasks, path):
+    """The tasks as the plugin reads them (plain data only), in a file of the grader's."""
+    path.write_text(json.dumps({name: {"cases": task.encoded, "helpers": list(task.helpers),
+                                       "callables": list(task.callables)}
+                                for name, task in tasks.items()}), encoding="utf-8")
+    return path
+
+
+def _grade_with(course, submissions, out, settings, workers, progress, tasks):
+    timeout = settings.timeout
     roster = students(submissions)
     prepared = [s for name, folder in roster for s in prepare(course, name, folder)]
     to_run = [s for s in prepared if s.composed is not None]
@@ -101,9 +154,20 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
         submission.run = runs[index]
     if progress:
         progress.finish()
-    rows, feedback = _results(course, roster, prepared, timeout)
+    rows, feedback = _results(course, roster, prepared, timeout, tasks)
     write_outputs(out, rows, feedback)
     return rows
+
+
+def _check_same_package(course):
+    """The grader judges with the rnn_utils it imports: it must be the course's own."""
+    import rnn_utils
+
+    mine = Path(rnn_utils.__file__).resolve().parent
+    if course.package_root and mine != (course.package_root / "rnn_utils").resolve():
+        raise GradeError(f"the course at {course.root} has its own rnn_utils, but this grader "
+                         f"judges with {mine}: run the rnn-course installed from that checkout "
+                         f"(pip install -e {course.root})")
 
 
 def _check_folders(submissions, out):
@@ -116,7 +180,7 @@ def _check_folders(submissions, out):
         raise GradeError(f"OUT ({out}) exists and is not a folder")
 
 
-def _results(course, roster, prepared, timeout):
+def _results(course, roster, prepared, timeout, tasks):
     """The rows of grades.csv, in order, and each student's feedback text."""
     rows, feedback = [], {}
     folders = dict(roster)
@@ -127,7 +191,7 @@ def _results(course, roster, prepared, timeout):
             remarks[submission.lesson.name] = submission.composed.remarks if submission.composed \
                 else []
             for exercise in submission.lesson.exercises:
-                verdict = _verdict(submission, exercise, timeout)
+                verdict = _verdict(submission, exercise, timeout, tasks.get(exercise.function))
                 verdicts[(submission.lesson.name, exercise.function)] = verdict
                 student_rows.append(_row(submission, exercise, verdict))
         rows += student_rows
@@ -138,13 +202,13 @@ def _results(course, roster, prepared, timeout):
     return rows, feedback
 
 
-def _verdict(submission, exercise, timeout):
+def _verdict(submission, exercise, timeout, task):
     """The verdict on one exercise, with the composition's note on its graded cell."""
     if submission.problem:
         return submission.problem
     expected = "".join(o.get("text", "") for o in submission.lesson.expected[exercise.check_id][0]
                        if o.get("output_type") == "stream")
-    verdict = judge(exercise, submission.run, timeout, _describer(submission), expected)
+    verdict = judge(exercise, submission.run, timeout, _describer(submission), expected, task)
     note = submission.composed.notes.get(exercise.function)
     if note:
         message = one_line(f"{verdict.message.rstrip('.')}; note: {note}")

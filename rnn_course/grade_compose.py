@@ -5,8 +5,9 @@ The composed notebook is the release's sequence of cells, in the release's order
   grade_id, else as the last student cell defining the function); the release's stub when the
   student deleted it;
 - every other release cell is restored from the release, whatever the student did to it;
-- each check cell gets a short prologue (fresh course modules, see ``check_source``) and the
-  expected outputs of the solution notebook: only check cells are compared by nbval;
+- each check cell is replaced by a hand-in of the student's function to the grader, which
+  judges it outside the kernel (``check_source``, grade_judge); no cell has stored outputs,
+  so nbval compares nothing the student's code could print;
 - the student's own code cells (ids the release does not know) are kept, placed after the
   release cell they followed in the submission, with their outputs and metadata dropped.
 Nothing the student wrote into a check cell, its outputs or its metadata reaches the run.
@@ -21,8 +22,9 @@ from dataclasses import dataclass, field
 import nbformat
 
 from rnn_course.grade_course import nbgrader
+from rnn_course.grade_files import MAX_SUBMISSION_BYTES, Unreadable, read_regular
 
-MAX_NOTEBOOK_BYTES = 100 * 2**20
+MAX_NOTEBOOK_BYTES = MAX_SUBMISSION_BYTES
 REFERENCE_IMPORT = re.compile(
     r"rnn_utils\.reference|from\s+rnn_utils\s+import\s[^\n]*\breference\b")
 
@@ -49,9 +51,10 @@ def read_submission(path):
     Tolerant of what notebook editors write (missing ids, source as a list of lines, nbformat
     3); raises NotANotebook for a file that is not a notebook at all.
     """
-    data = path.read_bytes()
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotANotebook(f"larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+    try:
+        data = read_regular(path, MAX_NOTEBOOK_BYTES)
+    except Unreadable as error:
+        raise NotANotebook(str(error)) from None
     if not data.strip():
         raise NotANotebook("empty file")
     try:
@@ -60,6 +63,10 @@ def read_submission(path):
         raise NotANotebook("not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise NotANotebook(f"not JSON: {error}") from None
+    except RecursionError:
+        raise NotANotebook("JSON nested too deeply") from None
+    except (ValueError, MemoryError) as error:  # e.g. an integer with too many digits
+        raise NotANotebook(f"not usable JSON: {type(error).__name__}") from None
     if isinstance(content, dict) and "worksheets" in content:  # nbformat 3
         content = _upgrade(content)
     if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
@@ -94,7 +101,7 @@ def defines(source, function):
     """True when ``source`` parses and defines ``function`` at top level."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested too deeply, too big
         return False
     return any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function
                for node in tree.body)
@@ -118,6 +125,8 @@ def match_cells(lesson, cells):
                 graded[graded_ids[cell["id"]]] = cell
     for index, cell in enumerate(cells):  # 2. a graded cell by its nbgrader grade_id
         function = nbgrader(cell).get("grade_id")
+        if not isinstance(function, str):  # a list, a dict: not a grade id (and unhashable)
+            continue
         if index not in anchors and function in functions and function not in graded:
             graded[function] = cell
             anchors[index] = next(e.graded_id for e in lesson.exercises if e.function == function)
@@ -163,36 +172,18 @@ def _match_by_definition(lesson, cells, anchors, graded):
 
 # ---- the composed notebook ---------------------------------------------------------------------
 
-CHECK_PROLOGUE = '''\
-# rnn-course grade: the check runs with freshly imported course modules, so that nothing the
-# notebook did to rnn_utils (replaced checks, patched reference) counts; and it refuses to
-# check the course's own implementation in place of the student's.
-import sys as _grade_sys
-_grade_sys.path[:0] = {paths!r}
-for _grade_name in [n for n in _grade_sys.modules if n.split(".")[0] == "rnn_utils"]:
-    del _grade_sys.modules[_grade_name]
-import rnn_utils.checks as _grade_checks
-if hasattr(_grade_checks, "check_{function}"):
-    check_{function} = _grade_checks.check_{function}
-def _grade_is_course_code(f, depth=0):
-    if depth > 20 or f is None:
-        return False
-    if str(getattr(f, "__module__", "") or "").split(".")[0] == "rnn_utils":
-        return True
-    return any(_grade_is_course_code(getattr(f, a, None), depth + 1)
-               for a in ("__wrapped__", "func", "__func__"))
-if _grade_is_course_code(globals().get("{function}")):
-    raise _grade_checks.CheckFailure(
-        "{function}", "the function checked is the course's implementation from rnn_utils, "
-        "not yours: define {function} yourself in its graded cell", kind="not_yours")
-'''
+HAND_IN = """\
+# rnn-course grade: the grader checks {function} outside this kernel. This cell runs it on the
+# grader's cases and hands what it returned to the grader, which compares and diagnoses.
+import rnn_grade_harness
+rnn_grade_harness.hand_in({function!r}, globals())
+"""
+GRADE_METADATA = "rnn_course_grade"  # a composed check cell's metadata key: its function
 
 
-def check_source(exercise, release_source, package_root):
-    """The source of a composed check cell: the prologue, then the release's check call."""
-    paths = [str(package_root)] if package_root else []
-    prologue = CHECK_PROLOGUE.format(paths=paths, function=exercise.function)
-    return prologue + release_source
+def check_source(exercise):
+    """The source of a composed check cell (see grade_harness.hand_in)."""
+    return HAND_IN.format(function=exercise.function)
 
 
 def compose(lesson, cells, package_root=None):
@@ -243,11 +234,12 @@ def _graded_cell(exercise, release_cell, graded, composed):
 
 
 def _check_cell(lesson, exercise, release_cell, package_root):
-    """The release's check cell with the prologue, carrying the solution's outputs."""
-    cell = _code_cell(release_cell.id, check_source(exercise, release_cell.source, package_root))
-    outputs, execution_count = lesson.expected[exercise.check_id]
-    cell.outputs = copy.deepcopy(outputs)
-    cell.execution_count = execution_count
+    """The check cell of the grading run: it hands the student's outputs to the grader. No
+    outputs are stored, so nbval runs it without comparing anything: what it prints (or what
+    the student's code makes it print) decides nothing."""
+    cell = _code_cell(release_cell.id, check_source(exercise),
+                      metadata={GRADE_METADATA: {"function": exercise.function}})
+    cell.outputs, cell.execution_count = [], None
     return cell
 
 

@@ -8,6 +8,7 @@ found in the solution notebook by its id.
 
 import copy
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,64 @@ class Course:
         """The folder holding the course's rnn_utils, if the checkout has one (else None: the
         kernels import the installed rnn_utils)."""
         return self.root if (self.root / "rnn_utils").is_dir() else None
+
+
+def kernel_course(course, folder):
+    """The course package as the grading kernels import it, written into ``folder`` (readable
+    by every user; mounted read-only at /course in a sandbox). Returns ``folder``.
+
+    It is ``rnn_utils`` without any answer: no ``reference`` (its functions become requests to
+    the grader, which serves a helper only during the check of an exercise that may call it),
+    no ``checks`` (their known mistakes are near-answers; the check cells hand the student's
+    outputs to the grader instead, through ``rnn_grade_harness``), and nothing else of the
+    checkout (no solutions/, notebooks or tests).
+    """
+    from rnn_utils import checks, reference
+
+    source = course.package_root / "rnn_utils" if course.package_root else _installed_package()
+    package = folder / "rnn_utils"
+    shutil.copytree(source, package, ignore=shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "reference.py", "checks"))
+    names = sorted(name for name, value in vars(reference).items()
+                   if callable(value) and getattr(value, "__module__", "") == reference.__name__)
+    (package / "reference.py").write_text(STUB_REFERENCE + "".join(
+        f"{name} = _served({name!r})\n" for name in names), encoding="utf-8")
+    (package / "checks").mkdir()
+    (package / "checks" / "__init__.py").write_text(STUB_CHECKS + "".join(
+        f"{name} = _checked_by_the_grader\n" for name in checks.__all__
+        if name.startswith("check_")), encoding="utf-8")
+    shutil.copy(Path(__file__).with_name("grade_harness.py"), folder / "rnn_grade_harness.py")
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return folder
+
+
+STUB_REFERENCE = '''"""The course's reference implementation is not in the grading kernel.
+
+Each name asks the grader, which answers only for a helper of the exercise being checked.
+"""
+
+from rnn_grade_harness import served as _served
+
+'''
+STUB_CHECKS = '''"""The checks run in the grader, outside this kernel (see its feedback)."""
+
+
+class CheckFailure(AssertionError):
+    pass
+
+
+def _checked_by_the_grader(function):
+    print("checked by the grader, outside this kernel")
+
+
+'''
+
+
+def _installed_package():
+    import rnn_utils
+
+    return Path(rnn_utils.__file__).parent
 
 
 def nbgrader(cell):

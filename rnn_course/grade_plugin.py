@@ -19,6 +19,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 from queue import Empty
 
 import pytest
@@ -42,6 +43,8 @@ def pytest_addoption(parser):
                     help="file descriptor to write the cells' results to (JSON lines)")
     group.addoption("--grade-memory", type=int, default=0,
                     help="address-space limit in bytes for this process and its kernels")
+    group.addoption("--grade-sandbox", default=None,
+                    help="JSON file: the sandbox engine, limits and course folder of the kernels")
 
 
 def pytest_configure(config):
@@ -53,7 +56,66 @@ def pytest_configure(config):
     limit = config.getoption("grade_memory")
     if limit:
         _limit_memory(limit)
+    sandbox = config.getoption("grade_sandbox")
+    if sandbox:
+        _start_kernels_in_sandboxes(sandbox)
     _watch_kernel_death()
+
+
+def _start_kernels_in_sandboxes(settings_file):
+    """Make nbval start every kernel through grade_sandbox.kernel_command: in a sandbox of its
+    own, talking over Unix sockets in the notebook's folder (the only host folder it sees)."""
+    import nbval.kernel
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import KernelManager
+
+    from rnn_course import grade_sandbox
+
+    with open(settings_file, encoding="utf-8") as handle:
+        settings = json.load(handle)
+    engine = grade_sandbox.Engine(**settings["engine"])
+    limits = grade_sandbox.Limits(**settings["limits"])
+
+    class SandboxSpecs(nbval.kernel.NbvalKernelspecManager):
+        argv = None
+
+        env = {}
+
+        def get_kernel_spec(self, kernel_name):
+            return KernelSpec(argv=self.argv, display_name="sandboxed", language="python",
+                              interrupt_mode="message", env=self.env)
+
+    tasks = _load_tasks(settings.get("tasks_file"))
+
+    def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
+        socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
+        socket_dir.mkdir(mode=0o700, exist_ok=True)
+        judge_socket = socket_dir / "judge"
+        JUDGES[socket_dir.parent.name] = Judge(judge_socket, tasks, limits.user)
+        specs = SandboxSpecs()
+        km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=specs)
+        km.transport, km.ip = "ipc", str(socket_dir / "k")
+        km.connection_file = str(socket_dir / "kernel.json")
+        km.write_connection_file()
+        inside = grade_sandbox.hand_over(engine, socket_dir, km.connection_file, limits)
+        specs.argv = grade_sandbox.kernel_command(
+            engine, limits, socket_dir, settings["course_dir"],
+            [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
+        specs.env = {} if engine.contained else {  # no sandbox: the kernel's view, by variables
+            "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(judge_socket)}
+        km.start_kernel(**kwargs)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=startup_timeout)
+            grade_sandbox.seal(socket_dir)
+        except RuntimeError:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            raise
+        return km, kc
+
+    nbval.kernel.start_new_kernel = start_new_kernel
 
 
 def _limit_memory(limit):
@@ -62,6 +124,112 @@ def _limit_memory(limit):
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+JUDGES = {}  # notebook folder name -> its Judge
+
+
+def _load_tasks(path):
+    """function -> the check's cases and what may be served during it (see grade_judge)."""
+    from types import SimpleNamespace
+
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {name: SimpleNamespace(encoded=task["cases"], helpers=tuple(task["helpers"]),
+                                  callables=tuple(task["callables"]))
+            for name, task in data.items()}
+
+
+class Judge:
+    """The grader's end of one notebook's socket: it gives the kernel the cases of the check
+    being run, serves the helpers that check allows, and takes the kernel's outputs. It knows
+    which check runs from nbval's progress (``current``), never from the kernel."""
+
+    MAX_MESSAGE = 32 * 2**20
+    MAX_CONNECTIONS = 4  # at a time; the harness needs one
+
+    def __init__(self, path, tasks, user):
+        import socket
+        import threading
+
+        self.tasks, self.current, self.records = tasks, None, {}
+        self.slots = threading.BoundedSemaphore(self.MAX_CONNECTIONS)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(path))
+        if os.geteuid() == 0 and user:
+            os.chown(path, user, user)
+        self.listener.listen(8)
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.slots.acquire(blocking=False):  # a flood of connections: refused
+                connection.close()
+                continue
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection):
+        with connection:
+            try:
+                while self._answer_one(connection):
+                    pass
+            except Exception:  # noqa: BLE001 -- a broken or hostile peer ends its connection
+                pass
+            finally:
+                self.slots.release()
+
+    def _answer_one(self, connection):
+        import struct
+
+        size = struct.unpack(">I", _receive(connection, 4))[0]
+        if size > self.MAX_MESSAGE:
+            return False
+        answer = self.answer(json.loads(_receive(connection, size)))
+        body = json.dumps(answer).encode("utf-8")
+        connection.sendall(struct.pack(">I", len(body)) + body)
+        return True
+
+    def answer(self, message):
+        from rnn_course import grade_judge
+
+        current = self.current
+        if current is None or not isinstance(message, dict):
+            return {"error": "no check is running", "kind": "unavailable"}
+        cell, function = current
+        task = self.tasks.get(function)
+        if task is None:
+            return {"error": f"no cases for {function}", "kind": "unavailable"}
+        if message.get("op") == "cases":
+            return {"cases": task.encoded, "helpers": list(task.helpers)}
+        if message.get("op") == "call":
+            return grade_judge.serve_call(task, str(message.get("name")), message.get("args"))
+        if message.get("op") == "record":
+            self.records.setdefault(cell, message.get("record"))
+            return {"status": "outputs handed in to the grader"}
+        return {"error": "unknown request", "kind": "unavailable"}
+
+    def close(self):
+        self.current = None
+        self.listener.close()
+
+
+def _receive(connection, size):
+    chunks, left = [], size
+    while left:
+        chunk = connection.recv(min(left, 2**20))
+        if not chunk:
+            raise ConnectionError("closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _watch_kernel_death():
@@ -119,6 +287,10 @@ def pytest_runtest_setup(item):
         _send(config, event="cell", notebook=notebook, cell=item.cell.get("id"))
         item._grade_timed_out_before = bool(getattr(item.parent, "timed_out", False))
     yield
+    judge = JUDGES.get(_notebook_of(item)) if _is_cell(item) else None
+    if judge is not None:
+        function = item.cell.get("metadata", {}).get("rnn_course_grade", {}).get("function")
+        judge.current = (item.cell.get("id"), function) if function else None
     kernel = getattr(item.parent, "kernel", None)
     if _is_cell(item) and kernel is not None and not getattr(item.parent, "_grade_pid", None):
         provisioner = getattr(getattr(kernel, "km", None), "provisioner", None)
@@ -131,7 +303,14 @@ def pytest_runtest_makereport(item, call):
     yield
     if not _is_cell(item) or call.when == "teardown" or (call.when == "setup" and not call.excinfo):
         return
+    judge = JUDGES.get(_notebook_of(item))
+    if judge is not None:
+        judge.current = None  # nothing handed in after its cell counts
     _send(item.config, event="result", **_result(item, call))
+    record = judge.records.pop(item.cell.get("id"), None) if judge is not None else None
+    if record is not None:
+        _send(item.config, event="record", notebook=_notebook_of(item),
+              cell=item.cell.get("id"), record=record)
 
 
 def _result(item, call):
@@ -162,4 +341,7 @@ def _result(item, call):
 def pytest_runtest_teardown(item, nextitem):
     yield
     if _is_cell(item) and (nextitem is None or nextitem.parent is not item.parent):
+        judge = JUDGES.pop(_notebook_of(item), None)
+        if judge is not None:
+            judge.close()
         _send(item.config, event="done", notebook=_notebook_of(item))

@@ -19,9 +19,11 @@ BLAS and OpenMP are held to one thread per kernel: parallel kernels then do not 
 the cores, and OpenBLAS does not reserve memory for threads it would not use.
 """
 
+import dataclasses
 import json
 import math
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +40,17 @@ KERNEL_STARTUP_TIMEOUT = 60
 WATCHDOG_SLACK = 30  # seconds beyond the longest legitimate silence before a batch is killed
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 MAX_BATCH = 8
+MAX_EVENT_BYTES = 64 * 2**20  # a result line carries a check's outputs: a few MB at most
+NOTEBOOK_BUDGET = 600  # seconds of wall clock per notebook, by default
+PYTEST_START = 30  # seconds a pytest process may take to start, beyond the silence limit
 _RUNNING = {}  # pytest process -> its events so far, while it runs (to end it on Ctrl-C)
+
+
+BROKEN_WORDS = {
+    "timeout": "the notebook stopped making progress and was stopped (a cell ran far beyond "
+               "the time limit)",
+    "budget": "the notebook ran beyond its wall-clock budget and was stopped",
+}
 
 
 @dataclass
@@ -56,6 +69,7 @@ class Run:
     the reason when the run as a whole broke down (None when nbval ran it to the end)."""
 
     results: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)  # check cell id -> what the kernel handed in
     broken: str = None
     timed_out: bool = False
 
@@ -66,6 +80,10 @@ class Settings:
     memory: int = 2 * 2**30  # bytes of address space per kernel (0: no limit)
     package_root: Path = None  # put first on the kernels' PYTHONPATH (the course's rnn_utils)
     startup_timeout: float = KERNEL_STARTUP_TIMEOUT
+    notebook_budget: float = NOTEBOOK_BUDGET  # seconds of wall clock per notebook (0: none)
+    engine: object = None  # grade_sandbox.Engine; None: kernels started by nbval as it likes
+    course_dir: Path = None  # the course package as the kernels see it (see grade_course)
+    tasks_file: Path = None  # the checks' cases and helpers, for the plugin (see grade_judge)
 
     @property
     def silence_limit(self):
@@ -138,9 +156,27 @@ def pytest_command(folder, paths, settings, results_fd=None):
         f"--nbval-sanitize-with={SANITIZE_FILE}",
     ]
     if results_fd is not None:  # the grader's plugin, loaded before nbval (see its header)
-        command += ["-p", "rnn_course.grade_plugin", f"--grade-results-fd={results_fd}",
-                    f"--grade-memory={settings.memory}"]
+        command += ["-p", "rnn_course.grade_plugin", f"--grade-results-fd={results_fd}"]
+        if settings.engine is not None:
+            command += [f"--grade-sandbox={_sandbox_file(folder, settings)}"]
+        else:
+            command += [f"--grade-memory={settings.memory}"]
     return command + ["-p", "nbval.plugin"] + [str(path) for path in paths]
+
+
+def _sandbox_file(folder, settings):
+    """The sandbox settings for the plugin, as a JSON file in the batch folder."""
+    from rnn_course.grade_sandbox import Limits, process_limit
+
+    user = Limits.user if settings.engine.contained else 0
+    limits = dataclasses.asdict(Limits(memory=settings.memory, user=user,
+                                       processes=process_limit()))
+    path = folder / "sandbox.json"
+    path.write_text(json.dumps({"engine": dataclasses.asdict(settings.engine), "limits": limits,
+                                "course_dir": str(settings.course_dir),
+                                "tasks_file": str(settings.tasks_file or "")}),
+                    encoding="utf-8")
+    return path
 
 
 def kernel_environment(settings):
@@ -152,7 +188,7 @@ def kernel_environment(settings):
     env["MALLOC_ARENA_MAX"] = "2"  # glibc's per-thread arenas would eat the address space
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env["JUPYTER_PLATFORM_DIRS"] = "1"
-    if settings.package_root:
+    if settings.package_root:  # the grader's own process: the course's real rnn_utils
         env["PYTHONPATH"] = os.pathsep.join(
             [str(settings.package_root)] + [p for p in [env.get("PYTHONPATH")] if p])
     return env
@@ -170,11 +206,9 @@ def _run_pytest(folder, paths, settings):
         os.close(write_end)
         write_end = None
         events = _RUNNING[process] = []
-        silent = _read_events(read_end, settings.silence_limit, events)
-        broken = None
-        if silent:
+        broken = _read_events(read_end, settings, events)
+        if broken:
             _kill(process, events)
-            broken = "timeout"
         code = _wait(process, events)
         if broken is None and code not in (0, 1):
             broken = _crash_reason(code, log)
@@ -187,30 +221,97 @@ def _run_pytest(folder, paths, settings):
         log.close()
 
 
-def _read_events(fd, silence_limit, events):
-    """Append the JSON events to ``events`` until end of file; True if the writer fell silent
-    for longer than ``silence_limit`` seconds."""
-    buffer = b""
+def _read_events(fd, settings, events):
+    """Append the events to ``events`` until end of file. Returns None, or why the batch must
+    be stopped: "timeout" when the writer fell silent for longer than the silence limit,
+    "budget" when one notebook ran longer than its wall-clock budget.
+
+    Total: a line that is not a JSON object with a known event is dropped, and a line longer
+    than MAX_EVENT_BYTES is cut off and dropped, so that nothing written on the channel can
+    stop this reader.
+    """
+    buffer, started, heard = b"", None, False
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while True:
-            if not selector.select(timeout=silence_limit):
-                return True
-            chunk = os.read(fd, 65536)
+            now = time.monotonic()
+            wait = settings.silence_limit + (0 if heard else PYTEST_START)
+            if started is not None and settings.notebook_budget:
+                wait = min(wait, started + settings.notebook_budget - now)
+                if wait <= 0:
+                    return "budget"
+            if not selector.select(timeout=wait):
+                return "budget" if started is not None and settings.notebook_budget and \
+                    time.monotonic() >= started + settings.notebook_budget else "timeout"
+            chunk = os.read(fd, 2**20)
             if not chunk:
-                return False
+                return None
             buffer += chunk
             *lines, buffer = buffer.split(b"\n")
-            events += [json.loads(line) for line in lines if line.strip()]
+            if len(buffer) > MAX_EVENT_BYTES:
+                buffer = b""
+            for line in lines:
+                event = parse_event(line)
+                if event is not None:
+                    heard = True
+                    events.append(event)
+                    if event["event"] == "start":
+                        started = time.monotonic()
+                    elif event["event"] == "done":
+                        started = None
+
+
+EVENT_KINDS = ("start", "cell", "result", "kernel", "done", "record")
+_NOTEBOOK_NAME = re.compile(r"^nb\d{1,6}$")
+
+
+def parse_event(line):
+    """The event a line of the result channel holds, or None when it holds none."""
+    if not line.strip() or len(line) > MAX_EVENT_BYTES:
+        return None
+    try:
+        event = json.loads(line)
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(event, dict) or event.get("event") not in EVENT_KINDS:
+        return None
+    if "notebook" in event and not (isinstance(event["notebook"], str)
+                                    and _NOTEBOOK_NAME.match(event["notebook"])):
+        return None
+    if event["event"] == "result" and not _is_result(event):
+        return None
+    return event
+
+
+_RESULT_FIELDS = {"cell": str, "phase": str, "passed": bool, "stdout": str, "timed_out": bool,
+                  "kernel_alive": bool, "message": str}
+
+
+def _is_result(event):
+    return all(isinstance(event.get(key), kind) for key, kind in _RESULT_FIELDS.items()) and \
+        all(event.get(key) is None or isinstance(event.get(key), str)
+            for key in ("exception", "ename", "evalue"))
 
 
 def _kill(process, events):
     """Kill the batch: the running kernel's process group (a kernel is a session leader, and
-    the student's code may have started processes of its own), then pytest's."""
-    pids = [event["pid"] for event in events if event["event"] == "kernel" and event.get("pid")]
+    the student's code may have started processes of its own), then pytest's. A kernel pid is
+    only trusted when that process is still a child of this batch's pytest process."""
+    pids = [event.get("pid") for event in events if event["event"] == "kernel"]
     for pid in pids[-1:]:
-        _killpg(pid)
+        if isinstance(pid, int) and pid > 1 and _parent_of(pid) == process.pid:
+            _killpg(pid)
     _killpg(process.pid)
+
+
+def _parent_of(pid):
+    """The parent pid of ``pid`` (from /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            text = handle.read().decode("ascii", "replace")
+        return int(text.rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _killpg(pid):
@@ -247,12 +348,16 @@ def _collect(batch, events, broken):
     started, finished = set(), set()
     for event in events:
         index = int(event["notebook"][2:]) if "notebook" in event else None
+        if index is None or index >= len(batch):
+            continue
         if event["event"] == "start":
             started.add(index)
         elif event["event"] == "done":
             finished.add(index)
         elif event["event"] == "result":
             runs[index].results[event["cell"]] = event
+        elif event["event"] == "record" and isinstance(event.get("cell"), str):
+            runs[index].records[event["cell"]] = event.get("record")
     result, again = {}, []
     for index, job in enumerate(batch):
         run = runs[index]
@@ -261,7 +366,8 @@ def _collect(batch, events, broken):
             again.append(job)
             continue
         if index not in finished:
-            run.broken = broken or "the grading process stopped before the end of the notebook"
-            run.timed_out = broken == "timeout"
+            run.broken = BROKEN_WORDS.get(broken, broken) or \
+                "the grading process stopped before the end of the notebook"
+            run.timed_out = broken in ("timeout", "budget")
         result[job.key] = run
     return result, again

@@ -39,15 +39,19 @@ def one_line(text, limit=MAX_MESSAGE):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def judge(exercise, run, timeout, describe_cell, expected=""):
+def judge(exercise, run, timeout, describe_cell, expected="", task=None):
     """The Verdict on ``exercise`` from the notebook's Run.
 
     describe_cell(cell id) -> words for a cell ("a cell you added", ...), for reasons that
-    point at an earlier cell; expected -- the text the check prints when it passes.
+    point at an earlier cell; expected -- the text the check prints when it passes; task --
+    the grade_judge.Task of the exercise: then the check cell handed the student's outputs to
+    the grader, and the grader's comparison decides (nothing the kernel printed counts).
     """
     check = run.results.get(exercise.check_id)
     if check is None:
         return _not_run(run, timeout)
+    if task is not None:
+        return _judged_outside(exercise, run, check, task, timeout, describe_cell)
     if check["passed"]:
         line = check["stdout"].strip().splitlines()[0] if check["stdout"].strip() else "passed"
         return Verdict("passed", one_line(line.split(": ", 1)[-1]))
@@ -61,10 +65,42 @@ def judge(exercise, run, timeout, describe_cell, expected=""):
             or _other_problem(exercise, check, expected))
 
 
+def _judged_outside(exercise, run, check, task, timeout, describe_cell):
+    """The verdict from the outputs the kernel handed in, judged here (grade_judge)."""
+    from rnn_course.grade_judge import judge_record, passed_line
+
+    record = run.records.get(exercise.check_id)
+    if check["passed"] and isinstance(record, dict) and not record.get("missing"):
+        failure = judge_record(task, record)
+        if failure is None:
+            return Verdict("passed", one_line(passed_line(task).split(": ", 1)[-1]))
+        return failed_with(exercise, failure.lines)
+    if check["phase"] == "setup":
+        return Verdict("error", one_line(f"the kernel did not start: {check['message']}"))
+    graded = run.results.get(exercise.graded_id)
+    stopped = (_stopped(check, run, timeout, describe_cell)
+               or _graded_cell_problem(exercise, graded, timeout))
+    if stopped:
+        return stopped
+    if isinstance(record, dict) and record.get("missing"):
+        return Verdict("error", f"{exercise.function} is not defined: define it in its graded "
+                       "cell, under this name")
+    if check["ename"]:
+        return _other_problem(exercise, check, "")
+    return Verdict("error", "the check's outputs did not reach the grader (was the hand-in "
+                   "to the grader tampered with?)")
+
+
+def failed_with(exercise, lines):
+    """A failed Verdict from a CheckFailure's lines: the first says what, the others why."""
+    head = lines[0] if lines else "the check failed"
+    head = head.split(" - ", 1)[-1] if head.startswith(f"{exercise.function}: FAILED") else head
+    return Verdict("failed", one_line(" | ".join([head, *lines[1:]])), list(lines))
+
+
 def _not_run(run, timeout):
     if run.timed_out:
-        return Verdict("timeout", "not graded: the notebook stopped making progress and was "
-                       "stopped (a cell ran far beyond the time limit)")
+        return Verdict("timeout", one_line(f"not graded: {run.broken}"))
     reason = run.broken or "the check cell did not run"
     return Verdict("error", one_line(f"not graded: {reason}"))
 
@@ -72,9 +108,7 @@ def _not_run(run, timeout):
 def _check_failure(exercise, check):
     """The check's own diagnosis: the first line says what, the others where and why."""
     lines = [line for line in (check["evalue"] or "").splitlines() if line.strip()]
-    head = lines[0] if lines else "the check failed"
-    head = head.split(" - ", 1)[-1] if head.startswith(f"{exercise.function}: FAILED") else head
-    return Verdict("failed", one_line(" | ".join([head, *lines[1:]])), lines)
+    return failed_with(exercise, lines)
 
 
 def _stopped(check, run, timeout, describe_cell):

@@ -3,9 +3,11 @@
 The class is graded once for the module (lessons 01-02, two jobs); the tests read the results.
 """
 
+import contextlib
 import csv
 import hashlib
 import importlib.util
+import io
 import subprocess
 from pathlib import Path
 
@@ -46,10 +48,18 @@ def read_csv(path):
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("example") / "out"
     before = tree_hash(CLASS)
-    code = main(["grade", str(CLASS), "--out", str(out), "--jobs", "2", "--timeout", "30",
-                 "--lessons", *LESSONS])
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):
+        code = main(["grade", str(CLASS), "--out", str(out), "--jobs", "2", "--timeout", "30",
+                     "--lessons", *LESSONS])
     return {"code": code, "out": out, "before": before, "after": tree_hash(CLASS),
-            "rows": read_csv(out / "grades.csv")}
+            "rows": read_csv(out / "grades.csv"), "stderr": said.getvalue()}
+
+
+def test_the_grader_says_which_sandbox_it_uses(graded):
+    first, *_, last = graded["stderr"].splitlines()
+    assert first.startswith("rnn-course grade: sandbox: bwrap (")
+    assert "(sandbox: bwrap)" in last
 
 
 def row(graded, student, exercise):

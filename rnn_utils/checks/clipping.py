@@ -12,7 +12,7 @@ Each known mistake is a tiny function computing what a function with that mistak
 
 import numpy as np
 
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 
 GRADIENT_SHAPES = {"dWax": (5, 3), "dWaa": (5, 5), "dba": (5, 1), "dWya": (2, 5), "dby": (2, 1)}
 
@@ -33,7 +33,7 @@ def clip_cases():
             ("most entries beyond 0.5", 5.0, 0.5), ("threshold 3, large entries", 4.0, 3.0))
     cases = []
     for seed, (text, spread, max_value) in enumerate(rows, start=1200):
-        gradients = random_gradients(np.random.default_rng(seed), spread)
+        gradients = random_gradients(case_rng(seed), spread)
         cases.append(Case(text, {"gradients": gradients, "max_value": max_value}, {}))
     return cases
 
@@ -45,7 +45,7 @@ def clip_by_norm_cases():
             ("global norm far above 1", 10.0, 1.0))
     cases = []
     for seed, (text, spread, max_norm) in enumerate(rows, start=1300):
-        gradients = random_gradients(np.random.default_rng(seed), spread)
+        gradients = random_gradients(case_rng(seed), spread)
         cases.append(Case(f"{text} (global norm {global_norm(gradients):.1f})",
                           {"gradients": gradients, "max_norm": max_norm}, {}))
     return cases

@@ -46,6 +46,25 @@ HELPERS = {
 }
 
 
+_CASE_SALT = []  # while the grader draws fresh cases: [its salt]
+
+
+def case_rng(seed):
+    """The random generator of a check's case ``seed``: the published cases, or, inside
+    ``fresh_cases``, cases no one could know before the grading run."""
+    return np.random.default_rng([seed, *_CASE_SALT] if _CASE_SALT else seed)
+
+
+@contextlib.contextmanager
+def fresh_cases(salt):
+    """Within the block, every check draws its cases with ``salt`` mixed into each seed."""
+    _CASE_SALT.append(int(salt))
+    try:
+        yield
+    finally:
+        _CASE_SALT.pop()
+
+
 class CheckFailure(AssertionError):
     """A check found a problem; the message says what, where, and the likely mistake.
 
@@ -140,9 +159,16 @@ def run_check(exercise, function):
 
 def check_case(exercise, function, case):
     """Run ``function`` on one case and compare everything with the reference."""
-    expected = outputs_by_name(exercise, call_quietly(reference_of(exercise), case.arguments))
     received = copy.deepcopy(case.arguments)  # the student's function may modify these
     returned = call_student(exercise, function, received, case)
+    judge_case(exercise, case, received, returned)
+
+
+def judge_case(exercise, case, received, returned):
+    """Compare what the student's function did on ``case`` with the reference: ``received``
+    holds its arguments as it left them, by name; ``returned`` what it returned. Also used by
+    the grader, which receives both from the grading kernel as plain data."""
+    expected = outputs_by_name(exercise, call_quietly(reference_of(exercise), case.arguments))
     check_inputs_unchanged(exercise, case, received, returned)
     check_result_is_new(exercise, case, received, returned)
     outputs = unpack_returned(exercise, returned, case)
@@ -213,11 +239,7 @@ def call_student(exercise, function, arguments, case):
         with quietly():
             return isolated_function(*arguments.values())
     except NotImplementedError:
-        raise CheckFailure(
-            exercise.name,
-            "not implemented yet: replace `raise NotImplementedError()` with your code",
-            kind="not_implemented",
-        ) from None
+        raise not_implemented(exercise) from None
     except Exception as error:  # whatever the student's code raises becomes a diagnosis
         raise exception_failure(exercise, error, case) from None
 
@@ -247,12 +269,20 @@ EXCEPTION_HINTS = (
 )
 
 
-def exception_failure(exercise, error, case):
-    """A CheckFailure for an exception raised by the student's code: what, on which line, why."""
+def not_implemented(exercise):
+    return CheckFailure(
+        exercise.name, "not implemented yet: replace `raise NotImplementedError()` with your code",
+        kind="not_implemented")
+
+
+def exception_failure(exercise, error, case, frame=None):
+    """A CheckFailure for an exception raised by the student's code: what, on which line, why.
+    ``frame``: the student's line (a traceback.FrameSummary) when the error carries no
+    traceback (the grader rebuilds errors raised in the grading kernel)."""
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     problem = f"your code raised {type(error).__name__}" + (f": {message}" if message else "")
     details = [case.title]
-    frame = student_frame(error)
+    frame = frame or student_frame(error)
     if frame is not None:
         line = (frame.line or "").strip()  # empty when the source is not available
         details.append(f"At line {frame.lineno} of {frame.name}" + (f": {line}" if line else "."))

@@ -8,7 +8,7 @@ known mistake is a tiny function computing what a numerical_gradient with that m
 import numpy as np
 
 from rnn_utils import reference
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 
 
 # Functions whose gradients the numerical_gradient cases estimate. Module-level functions of
@@ -26,7 +26,7 @@ def quadratic_form(x):
 
 def rnn_step_loss(x):
     """A loss of an RNN step whose Waa is x (4, 4): how the course uses gradient checking."""
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(7)  # the function's own constants, the same in every case
     xt, a_prev = rng.standard_normal((3, 2)), np.tanh(rng.standard_normal((4, 2)))
     a_next = np.tanh(rng.standard_normal((4, 3)) @ xt + x @ a_prev)
     return float(np.sum(a_next * rng.standard_normal((4, 2))))
@@ -34,7 +34,7 @@ def rnn_step_loss(x):
 
 def numerical_gradient_cases():
     """The Cases of numerical_gradient: arguments f, x, eps (x of 1, 2 and 3 axes)."""
-    rng = np.random.default_rng(700)
+    rng = case_rng(700)
     rows = (
         ("x of shape (5,)", sum_of_sines, rng.standard_normal(5), 1e-6),
         ("x of shape (3, 4)", sum_of_sines, rng.standard_normal((3, 4)), 1e-6),

@@ -10,7 +10,7 @@ mistake returns; a wrong gradient is also compared with central differences of t
 import numpy as np
 
 from rnn_utils import reference
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 from rnn_utils.checks.lstm_forward import (
     STEP_CACHE_LAYOUT,
     pre_activation,
@@ -28,7 +28,7 @@ def lstm_cell_backward_cases():
     """The Cases of lstm_cell_backward: arguments da_next, dc_next, cache."""
     cases = []
     for seed, (n_x, n_a, n_y, m, scale, note) in enumerate(CELL_CASES, start=1000):
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         xt, a_prev, c_prev, parameters = random_lstm_inputs(rng, n_x, n_a, n_y, m, scale=scale)
         *_, cache = reference.lstm_cell_forward(xt, a_prev, c_prev, parameters)
         arguments = {"da_next": rng.standard_normal((n_a, m)),
@@ -42,7 +42,7 @@ def lstm_backward_cases():
     """The Cases of lstm_backward: arguments da, caches."""
     cases = []
     for seed, (n_x, n_a, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=1100):
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         x, a0, _, parameters = random_lstm_inputs(rng, n_x, n_a, n_y, m, T_x, scale=scale)
         *_, caches = reference.lstm_forward(x, a0, parameters)
         sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": T_x}

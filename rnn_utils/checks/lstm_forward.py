@@ -10,7 +10,7 @@ import numpy as np
 
 from rnn_utils import reference
 from rnn_utils.activations import sigmoid, softmax
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 from rnn_utils.checks.rnn_forward import CELL_CASES, SEQUENCE_CASES, label
 from rnn_utils.params import initialize_lstm_parameters
 
@@ -40,7 +40,7 @@ def lstm_cell_cases():
     """The Cases of lstm_cell_forward: arguments xt, a_prev, c_prev, parameters."""
     cases = []
     for seed, (n_x, n_a, n_y, m, scale, note) in enumerate(CELL_CASES, start=800):
-        xt, a_prev, c_prev, parameters = random_lstm_inputs(np.random.default_rng(seed), n_x, n_a,
+        xt, a_prev, c_prev, parameters = random_lstm_inputs(case_rng(seed), n_x, n_a,
                                                             n_y, m, scale=scale)
         sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m}
         arguments = {"xt": xt, "a_prev": a_prev, "c_prev": c_prev, "parameters": parameters}
@@ -52,7 +52,7 @@ def lstm_cases():
     """The Cases of lstm_forward: arguments x, a0, parameters."""
     cases = []
     for seed, (n_x, n_a, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=900):
-        x, a0, _, parameters = random_lstm_inputs(np.random.default_rng(seed), n_x, n_a, n_y, m,
+        x, a0, _, parameters = random_lstm_inputs(case_rng(seed), n_x, n_a, n_y, m,
                                                   T_x, scale=scale)
         sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": T_x}
         cases.append(Case(label(sizes, note), {"x": x, "a0": a0, "parameters": parameters}, sizes))

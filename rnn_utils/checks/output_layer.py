@@ -8,7 +8,7 @@ wrong gradient is compared with central differences of the forward computation.
 
 import numpy as np
 
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 from rnn_utils.checks.rnn_backward import BACKWARD_ASPECTS, estimate
 from rnn_utils.checks.rnn_forward import SEQUENCE_CASES, label, random_rnn_inputs
 
@@ -23,7 +23,7 @@ def softmax_cross_entropy_cases():
     """The Cases of softmax_cross_entropy: arguments y_pred, y."""
     cases = []
     for seed, (_, _, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=500):
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         scores = rng.standard_normal((n_y, m, T_x)) * 2 * scale
         y_pred = np.exp(scores) / np.sum(np.exp(scores), axis=0)  # softmax over the classes
         sizes = {"n_y": n_y, "m": m, "T_x": T_x}
@@ -37,7 +37,7 @@ def output_layer_backward_cases():
     """The Cases of output_layer_backward: arguments dz, a, parameters."""
     cases = []
     for seed, (n_x, n_a, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=600):
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         _, _, parameters = random_rnn_inputs(rng, n_x, n_a, n_y, m, T_x, scale=scale)
         a = np.tanh(rng.standard_normal((n_a, m, T_x)))
         dz = rng.standard_normal((n_y, m, T_x)) / m

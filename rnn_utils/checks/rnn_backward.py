@@ -11,7 +11,7 @@ wrong gradient is also compared with central differences of the forward pass (th
 import numpy as np
 
 from rnn_utils import reference
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 from rnn_utils.checks.rnn_forward import CELL_CASES, SEQUENCE_CASES, label, random_rnn_inputs
 
 BACKWARD_ASPECTS = "shapes, values of every gradient, inputs unchanged"
@@ -21,7 +21,7 @@ def rnn_cell_backward_cases():
     """The Cases of rnn_cell_backward: arguments da_next, cache."""
     cases = []
     for seed, (n_x, n_a, n_y, m, scale, note) in enumerate(CELL_CASES, start=200):
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         xt, a_prev, parameters = random_rnn_inputs(rng, n_x, n_a, n_y, m, scale=scale)
         _, _, cache = reference.rnn_cell_forward(xt, a_prev, parameters)
         da_next = rng.standard_normal((n_a, m))
@@ -32,7 +32,7 @@ def rnn_cell_backward_cases():
 
 def sequence_backward_inputs(seed, n_x, n_a, n_y, m, T_x, scale):
     """da (n_a, m, T_x) and the caches of a reference forward pass, for one case."""
-    rng = np.random.default_rng(seed)
+    rng = case_rng(seed)
     x, a0, parameters = random_rnn_inputs(rng, n_x, n_a, n_y, m, T_x, scale=scale)
     _, _, caches = reference.rnn_forward(x, a0, parameters)
     return rng.standard_normal((n_a, m, T_x)), caches

@@ -10,7 +10,7 @@ import numpy as np
 
 from rnn_utils import reference
 from rnn_utils.activations import sigmoid, softmax
-from rnn_utils.checks.framework import Case, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import Case, Exercise, Mistake, case_rng, run_check
 from rnn_utils.params import initialize_rnn_parameters
 
 
@@ -61,7 +61,7 @@ def rnn_cell_cases():
     """The Cases of rnn_cell_forward: arguments xt, a_prev, parameters."""
     cases = []
     for seed, (n_x, n_a, n_y, m, scale, note) in enumerate(CELL_CASES):
-        xt, a_prev, parameters = random_rnn_inputs(np.random.default_rng(seed), n_x, n_a, n_y, m,
+        xt, a_prev, parameters = random_rnn_inputs(case_rng(seed), n_x, n_a, n_y, m,
                                                    scale=scale)
         sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m}
         arguments = {"xt": xt, "a_prev": a_prev, "parameters": parameters}
@@ -73,7 +73,7 @@ def rnn_cases():
     """The Cases of rnn_forward: arguments x, a0, parameters."""
     cases = []
     for seed, (n_x, n_a, n_y, m, T_x, scale, note) in enumerate(SEQUENCE_CASES, start=100):
-        x, a0, parameters = random_rnn_inputs(np.random.default_rng(seed), n_x, n_a, n_y, m, T_x,
+        x, a0, parameters = random_rnn_inputs(case_rng(seed), n_x, n_a, n_y, m, T_x,
                                               scale=scale)
         sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": T_x}
         cases.append(Case(label(sizes, note), {"x": x, "a0": a0, "parameters": parameters}, sizes))

@@ -1,0 +1,251 @@
+"""The sandbox each grading kernel runs in: which engine, and the command that starts a kernel.
+
+One sandbox per notebook: nbval (in the grader's pytest process, outside) starts each kernel
+through ``kernel_command``, and everything the student's code starts lives and dies inside it.
+With bubblewrap (``bwrap``) the kernel gets
+- a new root of its own: the system's programs and libraries and the Python installation,
+  read-only; the course as the grader prepared it (``rnn_utils`` without the reference
+  implementations or the checks, never ``solutions/``), read-only; a private, size-limited
+  /tmp, home and working folder; no SUBMISSIONS, no OUT, no other notebook's folder;
+- no network (``--unshare-net``, which also hides the host's abstract Unix sockets), its own
+  PID, IPC, UTS and cgroup namespaces, a new session, and ``--die-with-parent``: when the
+  grader's pytest process ends or is killed, the whole sandbox goes with it;
+- no capabilities, and hard resource limits (soft = hard) set by ``grade_kernel_exec`` before
+  the kernel starts: address space, processes, file size, open files, no core files;
+- an environment made from nothing (``--clearenv``): no variable of the instructor's leaks in.
+The kernel talks to nbval over Unix sockets (ZeroMQ's ipc transport) in one small folder of
+its own, the only host folder it can write.
+
+``none`` runs the kernel directly, as before: the limits still apply, nothing else does.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+EXEC_HELPER = Path(__file__).with_name("grade_kernel_exec.py")
+HOME = "/home/student"
+WORK = f"{HOME}/notebook"
+EXEC_INSIDE = "/grader/kernel_exec.py"
+SOCKETS = "/grader/kernel"  # the kernel's socket folder, inside
+COURSE = "/course"  # the prepared course package inside the sandbox
+TMPFS_BYTES = 256 * 2**20  # each of /tmp and the home folder
+ENGINE_CHOICES = ("auto", "bwrap", "none")
+PASSED_VARIABLES = ("LANG", "LC_ALL", "NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE",
+                    "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                    "MALLOC_ARENA_MAX", "PYDEVD_DISABLE_FILE_VALIDATION", "MPLBACKEND")
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+SYSTEM_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "fonts",
+              "localtime", "mime.types", "nsswitch.conf")
+
+
+class EngineError(Exception):
+    """The sandbox engine asked for does not work here; the message says why."""
+
+
+def tasks_of_user(uid=None):
+    """How many processes and threads the user ``uid`` (default: this one) runs now: what
+    RLIMIT_NPROC counts, machine-wide."""
+    uid = os.getuid() if uid is None else uid
+    count = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return count
+
+
+def process_limit(extra=512):
+    """RLIMIT_NPROC for the kernels: ``extra`` tasks beyond what their user already runs (the
+    limit counts every task of the user, so a desktop session's threads count too)."""
+    user = Limits.user if os.geteuid() == 0 else os.getuid()
+    return tasks_of_user(user) + extra
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits of every process in a kernel's sandbox (0: no limit)."""
+
+    memory: int = 2 * 2**30  # bytes of address space
+    processes: int = 512  # tasks of the kernel's user (see process_limit)
+    file_size: int = 256 * 2**20  # bytes of any one file written
+    open_files: int = 1024
+    user: int = 65534  # when the grader runs as root, kernels run as this uid (nobody)
+
+    def arguments(self):
+        user = [f"--user={self.user}"] if os.geteuid() == 0 and self.user else []
+        return [f"--as={self.memory}", f"--nproc={self.processes}",
+                f"--fsize={self.file_size}", f"--nofile={self.open_files}", *user]
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str  # "bwrap" or "none"
+    program: str = None  # the engine's executable
+    detail: str = ""  # what the probe found, for the report
+
+    @property
+    def contained(self):
+        return self.name != "none"
+
+    def describe(self):
+        if self.name == "none":
+            return ("sandbox: none (asked for): kernels run as this user, without namespaces; "
+                    "only the time and resource limits apply")
+        return f"sandbox: {self.name} ({self.program}; {self.detail})"
+
+
+def probe(requested="auto"):
+    """The Engine to use. ``auto`` takes bubblewrap when it works here; else EngineError,
+    naming what was tried (a class is never graded unsandboxed unless ``none`` was asked)."""
+    if requested not in ENGINE_CHOICES:
+        raise EngineError(f"unknown sandbox engine {requested!r} (choose from "
+                          f"{', '.join(ENGINE_CHOICES)})")
+    if requested == "none":
+        return Engine("none")
+    found = _probe_bwrap()
+    if isinstance(found, Engine):
+        return found
+    others = [name for name in ("docker", "podman") if shutil.which(name)]
+    other = (f"; {' and '.join(others)} found, but this grader runs kernels only under "
+             "bubblewrap" if others else "")
+    raise EngineError(f"no working sandbox: bubblewrap {found}{other}. Install it (Debian/"
+                      "Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap) or, "
+                      "for a class you trust, grade with --sandbox none")
+
+
+def _probe_bwrap():
+    program = shutil.which("bwrap")
+    if program is None:
+        return "is not installed (no bwrap on PATH)"
+    command = [program, *_namespace_options(), "--ro-bind", "/", "/", "--proc", "/proc",
+               "--dev", "/dev", "--", sys.executable, "-c", "print('ok')"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"cannot run ({error})"
+    if result.returncode != 0 or result.stdout.strip() != "ok":
+        why = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        return (f"does not work here ({why}); it needs unprivileged user namespaces "
+                "(sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0) "
+                "or root")
+    version = subprocess.run([program, "--version"], capture_output=True, text=True)
+    user = "kernels run as uid 65534" if os.geteuid() == 0 else "user namespace"
+    return Engine("bwrap", program, f"{version.stdout.strip() or 'bubblewrap'}; {user}; own "
+                  "pid/net/ipc/uts namespaces, no network")
+
+
+def _namespace_options():
+    """Namespaces and privileges: everything unshared; as root, every capability dropped."""
+    options = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:  # kept only to become ``Limits.user``; gone after that setuid
+        return options + ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
+                          "--cap-add", "CAP_SETGID"]
+    return ["--unshare-user", *options]
+
+
+def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
+    """The command that starts one kernel (``kernel_argv``, e.g. python -m ipykernel_launcher
+    -f FILE) in its sandbox. ``socket_dir`` (host folder of the kernel's ipc sockets and
+    connection file) is the only host folder it can write; ``course_dir`` is mounted at
+    /course."""
+    if not engine.contained:
+        return [sys.executable, str(EXEC_HELPER), *limits.arguments(), "--", *kernel_argv]
+    limited = [sys.executable, EXEC_INSIDE, *limits.arguments(), "--", *kernel_argv]
+    command = [engine.program, *_namespace_options(), "--clearenv"]
+    command += _system_mounts()
+    command += ["--proc", "/proc", "--dev", "/dev",
+                "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
+                "--perms", "0777", "--size", str(TMPFS_BYTES), "--tmpfs", HOME,
+                "--perms", "0777", "--dir", WORK, "--perms", "0777", "--dir", f"{HOME}/.ipython",
+                "--perms", "0777", "--dir", f"{HOME}/.config",
+                "--perms", "0777", "--dir", f"{HOME}/.config/matplotlib",
+                "--ro-bind", str(course_dir), COURSE,
+                "--perms", "0755", "--dir", "/grader",
+                "--ro-bind", str(EXEC_HELPER), EXEC_INSIDE,
+                "--bind", str(socket_dir), SOCKETS,
+                "--chdir", WORK]
+    command += _font_cache()
+    for name, value in _environment().items():
+        command += ["--setenv", name, value]
+    return command + ["--", *limited]
+
+
+def hand_over(engine, socket_dir, connection_file, limits):
+    """The connection file as the kernel reads it, made readable by the kernel's user (when
+    the grader runs as root, a sandboxed kernel runs as ``limits.user``). In a sandbox the
+    socket folder is mounted at SOCKETS, so the kernel's copy names its sockets there: the
+    kernel learns nothing about the host's folders."""
+    if not engine.contained:
+        return str(connection_file)
+    with open(connection_file, encoding="utf-8") as handle:
+        info = json.load(handle)
+    info["ip"] = f"{SOCKETS}/{Path(info['ip']).name}"
+    inside = Path(socket_dir) / "kernel-inside.json"
+    inside.write_text(json.dumps(info), encoding="utf-8")
+    if os.geteuid() == 0 and limits.user:
+        os.chown(inside, limits.user, limits.user)
+        os.chmod(socket_dir, 0o733)  # the kernel may create its sockets, not list the folder
+    inside.chmod(0o600)
+    return f"{SOCKETS}/{inside.name}"
+
+
+def seal(socket_dir):
+    """Once the kernel has made its sockets: it may create nothing more in its one host folder
+    (when the grader runs as root, the folder is root's and the kernel's user cannot undo it)."""
+    if os.geteuid() == 0:
+        os.chmod(socket_dir, 0o711)
+
+
+def _system_mounts():
+    """Programs, libraries and the Python installation (with this virtual environment)."""
+    mounts = []
+    for folder in SYSTEM_DIRS:
+        if os.path.islink(folder):
+            mounts += ["--symlink", os.readlink(folder), folder]
+        elif os.path.isdir(folder):
+            mounts += ["--ro-bind", folder, folder]
+    for name in SYSTEM_ETC:
+        path = f"/etc/{name}"
+        if os.path.exists(path):
+            mounts += ["--ro-bind", path, path]
+    for prefix in sorted({sys.base_prefix, sys.prefix, os.path.dirname(
+            os.path.dirname(os.path.realpath(sys.executable)))}):
+        if not prefix.startswith(SYSTEM_DIRS):
+            mounts += [*_parents(prefix), "--ro-bind", prefix, prefix]
+    return mounts
+
+
+def _parents(path, made=("/", "/tmp")):
+    """Options making the folders above ``path`` inside the sandbox, traversable by the
+    kernel's user (bubblewrap would make them 0700 for root)."""
+    parents = [str(parent) for parent in reversed(Path(path).parents) if str(parent) not in made]
+    return [item for parent in parents for item in ("--perms", "0755", "--dir", parent)]
+
+
+def _font_cache():
+    """matplotlib's font list, read-only, so that no kernel spends a second rebuilding it."""
+    try:
+        import matplotlib
+
+        cache = Path(matplotlib.get_cachedir())
+    except Exception:  # noqa: BLE001 -- without matplotlib or its cache the kernel builds one
+        return []
+    return [item for path in sorted(cache.glob("fontlist-*.json"))
+            for item in ("--ro-bind", str(path), f"{HOME}/.config/matplotlib/{path.name}")]
+
+
+def _environment():
+    env = {"HOME": HOME, "PATH": f"{os.path.dirname(sys.executable)}:/usr/bin:/bin",
+           "PYTHONPATH": COURSE, "IPYTHONDIR": f"{HOME}/.ipython", "TMPDIR": "/tmp",
+           "MPLCONFIGDIR": f"{HOME}/.config/matplotlib", "JUPYTER_PLATFORM_DIRS": "1",
+           "PYTHONNOUSERSITE": "1", "USER": "student"}
+    env.update({name: os.environ[name] for name in PASSED_VARIABLES if name in os.environ})
+    return env
