@@ -235,47 +235,6 @@ def output_layer_backward(dz, a, parameters):
     return {"da": da, "dWya": dWya, "dby": dby}
 
 
-# From solutions/04_rnn_backward.py
-@validated
-def rnn_backward_truncated(da, caches, k):
-    """Truncated backpropagation through time, in windows of k steps.
-
-    The sequence is cut into windows of k steps, [0, k), [k, 2k), ... (the last may be
-    shorter). Within a window the gradient flows back as in rnn_backward; it does not cross
-    from one window into the one before. So step t only receives gradients from the steps of
-    its own window. With k >= T_x this is rnn_backward.
-
-    Arguments:
-    da -- upstream gradient of the loss with respect to every hidden state, shape (n_a, m, T_x)
-    caches -- tuple (list of the T_x step caches, x) returned by rnn_forward
-    k -- the window length, an integer >= 1
-
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a),
-                 dba (n_a, 1), as rnn_backward; da0 is what the first window sends to a0
-    """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    step_caches, x = caches
-    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
-    n_a = da.shape[0]  # da: (n_a, m, T_x)
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_carried = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_carried, step_caches[t])
-        dx[:, :, t] = gradients["dxt"]
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-        # Step t opens a window when t is a multiple of k: nothing crosses into step t-1.
-        da_carried = gradients["da_prev"] if t % k else np.zeros((n_a, m))
-    da0 = gradients["da_prev"]  # step 0 opens the first window, which does reach a0
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
 # From solutions/05_lstm_forward.py
 @validated
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):

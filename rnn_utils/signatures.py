@@ -107,11 +107,6 @@ SIGNATURES = {
         returns=RNN_GRADIENTS,
         returns_dict=True,
     ),
-    "rnn_backward_truncated": Signature(
-        arguments={"da": ("n_a", "m", "T_x"), "caches": RNN_CACHES, "k": None},
-        returns=RNN_GRADIENTS,
-        returns_dict=True,
-    ),
     "lstm_cell_forward": Signature(
         arguments={"xt": ("n_x", "m"), "a_prev": ("n_a", "m"), "c_prev": ("n_a", "m"),
                    "parameters": LSTM_SHAPES},

@@ -11,11 +11,7 @@ from rnn_utils.checks.gradient_checking import check_numerical_gradient
 from rnn_utils.checks.lstm_backward import check_lstm_backward, check_lstm_cell_backward
 from rnn_utils.checks.lstm_forward import check_lstm_cell_forward, check_lstm_forward
 from rnn_utils.checks.output_layer import check_output_layer_backward, check_softmax_cross_entropy
-from rnn_utils.checks.rnn_backward import (
-    check_rnn_backward,
-    check_rnn_backward_truncated,
-    check_rnn_cell_backward,
-)
+from rnn_utils.checks.rnn_backward import check_rnn_backward, check_rnn_cell_backward
 from rnn_utils.checks.rnn_forward import check_rnn_cell_forward, check_rnn_forward
 
 __all__ = [
@@ -29,7 +25,6 @@ __all__ = [
     "check_numerical_gradient",
     "check_output_layer_backward",
     "check_rnn_backward",
-    "check_rnn_backward_truncated",
     "check_rnn_cell_backward",
     "check_rnn_cell_forward",
     "check_rnn_forward",

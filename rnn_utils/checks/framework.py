@@ -40,7 +40,6 @@ from rnn_utils.signatures import SIGNATURES, ReferenceUseError
 HELPERS = {
     "rnn_forward": ("rnn_cell_forward",),
     "rnn_backward": ("rnn_cell_backward",),
-    "rnn_backward_truncated": ("rnn_cell_backward",),
     "lstm_forward": ("lstm_cell_forward",),
     "lstm_backward": ("lstm_cell_backward",),
 }
