@@ -473,6 +473,9 @@ def sample(parameters, temperature, rng, max_length):
     """
     if not temperature > 0:
         raise ValueError(f"temperature must be positive, got {temperature!r}")
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) \
+            or max_length < 1:
+        raise ValueError(f"max_length must be an integer >= 1, got {max_length!r}")
     n_a, n_x = parameters["Wax"].shape
     if parameters["Wya"].shape[0] != n_x:
         raise ValueError(f"sampling feeds each output back as the next input: n_y must equal "

@@ -151,6 +151,9 @@ def test_sample_refuses_a_temperature_of_zero_and_a_mismatched_vocabulary():
     parameters = initialize_rnn_parameters(5, 3, 5, seed=0)
     with pytest.raises(ValueError, match="temperature must be positive"):
         sample(parameters, 0.0, np.random.default_rng(0), 5)
+    for max_length in (0, 2.5, True):
+        with pytest.raises(ValueError, match="max_length must be an integer >= 1"):
+            sample(parameters, 1.0, np.random.default_rng(0), max_length)
     with pytest.raises(ValueError, match="n_y must equal"):
         sample(initialize_rnn_parameters(5, 3, 4, seed=0), 1.0, np.random.default_rng(0), 5)
 
