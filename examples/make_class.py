@@ -1,11 +1,13 @@
-"""Make the example class: a few students of lessons 01-02 whose grades are known.
+"""Make the example class: a few students of lessons 01-02 and 08 whose grades are known.
 
     .venv/bin/python examples/make_class.py [FOLDER]     (default: examples/class)
 
 Each student's notebooks are made from the release notebooks (notebooks/) and the answers in
 the lesson sources (solutions/*.py), so that the class follows the course when it changes;
 tests/test_grade_example.py fails when the committed class differs from what this script
-makes. FOLDER/expected.csv holds the verdict each exercise must get, and why.
+makes. FOLDER/expected.csv holds the verdict each exercise of lessons 01-02 must get, and why;
+FOLDER/expected_08.csv the same for lesson 08, which two of the students hand in (it is graded
+apart: its notebook trains models and takes longer).
 
 Try it: make grade SUBMISSIONS=examples/class OUT=/tmp/grade-out
 """
@@ -24,6 +26,9 @@ from rnn_course.lesson import read_lesson, without_markers  # noqa: E402
 
 LESSONS = ("01_rnn_cell_forward", "02_rnn_forward")
 POINTS = {"rnn_cell_forward": 2, "rnn_forward": 3}
+LESSON_08 = "08_character_language_model"
+POINTS_08 = {"sample": 3, "sgd_update": 1, "adagrad_update": 2, "training_step": 3,
+             "train_truncated": 3, "loss_per_character": 2}
 PASS_LINE = ("rnn_cell_forward: all checks passed (6 cases: shapes, values, cache layout, "
              "inputs unchanged).\n")
 
@@ -35,7 +40,7 @@ def release(lesson):
 
 def answer(function):
     """The full solution of a graded function, from its lesson source."""
-    for lesson in LESSONS:
+    for lesson in (*LESSONS, LESSON_08):
         for entry in read_lesson(ROOT / "solutions" / f"{lesson}.py").cells:
             if entry.role == "graded" and entry.grade_id == function:
                 return without_markers(entry.cell.source)
@@ -99,6 +104,30 @@ def edited_import_and_deleted_graded(notebook):
     return notebook
 
 
+def lesson_08_answers(**changed):
+    """The release of lesson 08 with every graded cell answered; ``changed`` maps a function
+    to its answer (a seeded bug) instead of the solution."""
+    notebook = release(LESSON_08)
+    for function in POINTS_08:
+        notebook = with_source(notebook, function, changed.get(function, answer(function)))
+    return notebook
+
+
+def lesson_08_students():
+    """student -> (notebook JSON, {function: (status, why)})."""
+    correct = {function: ("passed", "correct") for function in POINTS_08}
+    return {
+        "alice": (lesson_08_answers(), correct),
+        "frank": (lesson_08_answers(
+            sample=variant("sample", "int(rng.choice(n_x, p=probabilities[:, 0]))",
+                           "int(np.argmax(probabilities))"),
+            train_truncated=variant("train_truncated", "y[:, :, window], a_prev, parameters",
+                                    "y[:, :, window], a0, parameters")),
+            {**correct, "sample": ("failed", "seeded bug: argmax instead of a draw"),
+             "train_truncated": ("failed", "seeded bug: the state is not carried")}),
+    }
+
+
 def students():
     """student -> (lesson -> notebook JSON, other files, expected rows)."""
     one, two = release(LESSONS[0]), release(LESSONS[1])
@@ -140,6 +169,18 @@ def students():
     }
 
 
+def expected_08_csv(table):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "notebook", "exercise", "points", "max_points", "status", "why"])
+    for student, (_, verdicts) in sorted(table.items()):
+        for function, (status, why) in verdicts.items():
+            points = POINTS_08[function] if status == "passed" else 0
+            writer.writerow([student, f"{LESSON_08}.ipynb", function, points,
+                             POINTS_08[function], status, why])
+    return buffer.getvalue()
+
+
 def expected_csv(table):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -165,8 +206,15 @@ def make_class(folder):
         for name, text in {**files, **others}.items():
             (folder / student / name).write_text(text, encoding="utf-8")
             written.append(folder / student / name)
+    for student, (notebook, _) in lesson_08_students().items():
+        path = folder / student / f"{LESSON_08}.ipynb"
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+        written.append(path)
     (folder / "expected.csv").write_text(expected_csv(table), encoding="utf-8")
-    return written + [folder / "expected.csv"]
+    (folder / "expected_08.csv").write_text(expected_08_csv(lesson_08_students()),
+                                            encoding="utf-8")
+    return written + [folder / "expected.csv", folder / "expected_08.csv"]
 
 
 if __name__ == "__main__":

@@ -334,3 +334,68 @@ def clipping_explorer(gradient=(4.0, 1.0), threshold=2.0):
         return plot_clipping(vector, limit, extent=5.5)  # fixed axes: the arrows move, not the grid
 
     return ExplorerBox(controls, draw)
+
+
+# ---- lesson 08: sampling names from the trained model ----------------------------------------
+
+
+def first_letter_probabilities(parameters, temperature):
+    """softmax(z / temperature) of the first step of sampling (input: the end token, state 0):
+    the distribution of a name's first character, shape (n_y,)."""
+    n_x = parameters["Wax"].shape[1]
+    a = np.tanh(parameters["Wax"][:, :1] + parameters["ba"])  # Wax @ one-hot(0): column 0
+    z = (parameters["Wya"] @ a + parameters["by"])[:, 0] / temperature
+    p = np.exp(z - z.max())
+    return p[:n_x] / p.sum()
+
+
+def plot_samples(names, known_words, parameters, temperature, vocabulary, ax=None):
+    """The sampled names (a star marks a name of the list) beside the first-letter
+    distribution at this temperature. Returns the Figure."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8),
+                                         gridspec_kw={"width_ratios": [1, 2]})
+    known = set(known_words)
+    text = "\n".join(f"{'*' if name in known else ' '} {name or '(empty)'}" for name in names)
+    left.text(0.02, 0.98, text, va="top", family="monospace", fontsize=10)
+    left.set_axis_off()
+    left.set_title("samples (* = in the list)")
+    probabilities = first_letter_probabilities(parameters, temperature)
+    right.bar(range(len(vocabulary)), probabilities)
+    right.set_xticks(range(len(vocabulary)), [repr(c)[1:-1] for c in vocabulary])
+    right.set_ylabel("probability")
+    right.set_title(f"first character at temperature {temperature:g}")
+    figure.tight_layout()
+    return figure
+
+
+def sampling_explorer(parameters, sample, known_words, vocabulary, temperature=1.0, seed=0,
+                      count=12, max_length=20):
+    """A temperature slider and a seed box above ``count`` names sampled live.
+
+    Arguments:
+    parameters -- the trained RNN's dict (Wax, Waa, Wya, ba, by)
+    sample -- a function sample(parameters, temperature, rng, max_length) -> list of indices
+    known_words -- the names a sample is compared with (marked with a star when in it)
+    vocabulary -- the characters of the indices, index 0 being the end token
+
+    Returns:
+    explorer -- an ExplorerBox with ``temperature`` (FloatSlider) and ``seed`` (IntText);
+                state["names"] holds the names last drawn
+    """
+    controls = {
+        "temperature": widgets.FloatSlider(temperature, min=0.1, max=3.0, step=0.05,
+                                           description="temperature"),
+        "seed": widgets.IntText(seed, description="seed"),
+    }
+
+    def draw(explorer):
+        rng = np.random.default_rng(explorer.seed.value)
+        names = []
+        for _ in range(count):
+            indices = sample(parameters, explorer.temperature.value, rng, max_length)
+            names.append("".join(vocabulary[i] for i in indices if i != 0))
+        explorer.state["names"] = names
+        return plot_samples(names, known_words, parameters, explorer.temperature.value,
+                            vocabulary)
+
+    return ExplorerBox(controls, draw)

@@ -235,47 +235,6 @@ def output_layer_backward(dz, a, parameters):
     return {"da": da, "dWya": dWya, "dby": dby}
 
 
-# From solutions/04_rnn_backward.py
-@validated
-def rnn_backward_truncated(da, caches, k):
-    """Truncated backpropagation through time, in windows of k steps.
-
-    The sequence is cut into windows of k steps, [0, k), [k, 2k), ... (the last may be
-    shorter). Within a window the gradient flows back as in rnn_backward; it does not cross
-    from one window into the one before. So step t only receives gradients from the steps of
-    its own window. With k >= T_x this is rnn_backward.
-
-    Arguments:
-    da -- upstream gradient of the loss with respect to every hidden state, shape (n_a, m, T_x)
-    caches -- tuple (list of the T_x step caches, x) returned by rnn_forward
-    k -- the window length, an integer >= 1
-
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a),
-                 dba (n_a, 1), as rnn_backward; da0 is what the first window sends to a0
-    """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    step_caches, x = caches
-    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
-    n_a = da.shape[0]  # da: (n_a, m, T_x)
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_carried = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_carried, step_caches[t])
-        dx[:, :, t] = gradients["dxt"]
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-        # Step t opens a window when t is a multiple of k: nothing crosses into step t-1.
-        da_carried = gradients["da_prev"] if t % k else np.zeros((n_a, m))
-    da0 = gradients["da_prev"]  # step 0 opens the first window, which does reach a0
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
 # From solutions/05_lstm_forward.py
 @validated
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
@@ -488,3 +447,195 @@ def clip_by_norm(gradients, max_norm):
     factor = max_norm / global_norm if global_norm > max_norm else 1.0
     clipped = {name: value * factor for name, value in gradients.items()}  # new arrays
     return clipped
+
+
+# From solutions/08_character_language_model.py
+@validated
+def sample(parameters, temperature, rng, max_length):
+    """Sample one name from the trained RNN, one character at a time.
+
+    The first input is the end-of-name token (index 0, one-hot) and the first state is zeros.
+    At every step: a = tanh(Wax x + Waa a_prev + ba), z = Wya a + by, probabilities
+    softmax(z / temperature); ONE draw, index = rng.choice(n_y, p=probabilities[:, 0]); the
+    drawn index is appended, and becomes the next input (one-hot), while the state a is carried
+    to the next step. Sampling stops after the end token (it is appended) or when max_length
+    indices have been drawn.
+
+    Arguments:
+    parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1),
+                  by (n_y, 1); the vocabulary is the same at the input and the output, n_x = n_y
+    temperature -- a positive number: below 1 sharpens the distribution, above 1 flattens it
+    rng -- a numpy.random.Generator, the only source of randomness (one draw per step)
+    max_length -- the largest number of indices to draw, an integer >= 1
+
+    Returns:
+    indices -- list of int, the sampled indices (the end token 0 last, if it was drawn)
+    """
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature!r}")
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) \
+            or max_length < 1:
+        raise ValueError(f"max_length must be an integer >= 1, got {max_length!r}")
+    n_a, n_x = parameters["Wax"].shape
+    if parameters["Wya"].shape[0] != n_x:
+        raise ValueError(f"sampling feeds each output back as the next input: n_y must equal "
+                         f"n_x = {n_x}, got Wya of shape {parameters['Wya'].shape}")
+    x = np.zeros((n_x, 1))
+    x[0] = 1.0  # the end token starts every name
+    a_prev = np.zeros((n_a, 1))
+    indices = []
+    while len(indices) < max_length:
+        a_prev = np.tanh(parameters["Wax"] @ x + parameters["Waa"] @ a_prev + parameters["ba"])
+        z = parameters["Wya"] @ a_prev + parameters["by"]  # (n_y, 1): the scores
+        probabilities = softmax(z / temperature)  # the temperature divides the SCORES
+        index = int(rng.choice(n_x, p=probabilities[:, 0]))  # one draw per step
+        indices.append(index)
+        if index == 0:  # the end token closes the name
+            break
+        x = np.zeros((n_x, 1))  # a fresh one-hot: the drawn character is the next input
+        x[index] = 1.0
+    return indices
+
+
+# From solutions/08_character_language_model.py
+@validated
+def sgd_update(parameters, gradients, learning_rate):
+    """One step of (stochastic) gradient descent: p <- p - learning_rate * dp, for every p.
+
+    Arguments:
+    parameters -- dict of arrays, e.g. Wax, Waa, Wya, ba, by
+    gradients -- dict of arrays of the same shapes, named "d" + parameter name (dWax, ...)
+    learning_rate -- the step size, a positive number
+
+    Returns:
+    new_parameters -- a NEW dict with NEW arrays; the arguments are not modified
+    """
+    new_parameters = {name: value - learning_rate * gradients["d" + name]
+                      for name, value in parameters.items()}
+    return new_parameters
+
+
+# From solutions/08_character_language_model.py
+@validated
+def adagrad_update(parameters, gradients, memory, learning_rate, epsilon=1e-8):
+    """One step of Adagrad, as min-char-rnn and torch.optim.Adagrad take it.
+
+    For every parameter p with gradient dp and memory s:
+        s_new = s + dp**2                                   (elementwise)
+        p_new = p - learning_rate * dp / (sqrt(s_new) + epsilon)
+
+    Arguments:
+    parameters -- dict of arrays, e.g. Wax, Waa, Wya, ba, by
+    gradients -- dict of arrays of the same shapes, named "d" + parameter name
+    memory -- dict of arrays of the same shapes and the parameters' names: the sum of the
+              squared gradients of all earlier steps (zeros before the first step)
+    learning_rate -- the step size, a positive number
+    epsilon -- a small positive number that keeps the division finite
+
+    Returns:
+    new_parameters, new_memory -- two NEW dicts of NEW arrays; the arguments are not modified
+    """
+    new_memory = {name: memory[name] + gradients["d" + name] ** 2 for name in parameters}
+    new_parameters = {name: parameters[name] - learning_rate * gradients["d" + name]
+                      / (np.sqrt(new_memory[name]) + epsilon) for name in parameters}
+    return new_parameters, new_memory
+
+
+# From solutions/08_character_language_model.py
+@validated
+def training_step(x, y, a0, parameters, memory, learning_rate, max_norm):
+    """One step of training on one window: forward, loss, backward, clipping, Adagrad.
+
+    Composes the earlier lessons: rnn_forward from a0 (02), softmax_cross_entropy (04),
+    output_layer_backward (04), rnn_backward (04), clip_by_norm of the five parameter
+    gradients dWax, dWaa, dba, dWya, dby together (07), then adagrad_update (this lesson).
+    The gradient stops at a0: it belongs to the window before, which is done. A step whose
+    target column is all zeros (padding after the end of a shorter name) adds nothing to the
+    loss, and must add nothing to the gradient: its column of dz is set to zero.
+
+    Arguments:
+    x -- inputs of the window, one-hot, shape (n_x, m, T_x)
+    y -- targets (the next characters), one-hot, shape (n_y, m, T_x); zero columns at padding
+    a0 -- the state the window starts from, shape (n_a, m)
+    parameters -- dict Wax, Waa, Wya, ba, by
+    memory -- Adagrad's memory, a dict with the parameters' names and shapes
+    learning_rate -- Adagrad's step size
+    max_norm -- the threshold of clip_by_norm
+
+    Returns:
+    loss -- softmax_cross_entropy's loss of the window (before the update), a float
+    a_last -- the hidden state after the window's last step, shape (n_a, m)
+    new_parameters, new_memory -- what adagrad_update returns
+    """
+    a, y_pred, caches = rnn_forward(x, a0, parameters)
+    loss, dz = softmax_cross_entropy(y_pred, y)
+    dz = dz * np.sum(y, axis=0, keepdims=True)  # (1, m, T_x) mask: 0 where there is no target
+    output = output_layer_backward(dz, a, parameters)
+    recurrent = rnn_backward(output["da"], caches)  # da0 is dropped: the gradient stops here
+    gradients = {"dWax": recurrent["dWax"], "dWaa": recurrent["dWaa"], "dba": recurrent["dba"],
+                 "dWya": output["dWya"], "dby": output["dby"]}
+    gradients = clip_by_norm(gradients, max_norm)
+    new_parameters, new_memory = adagrad_update(parameters, gradients, memory, learning_rate)
+    a_last = a[:, :, -1]
+    return loss, a_last, new_parameters, new_memory
+
+
+# From solutions/08_character_language_model.py
+@validated
+def train_truncated(x, y, a0, parameters, memory, k, learning_rate, max_norm):
+    """Truncated BPTT on a stream: windows of k steps, the state carried, one update each.
+
+    The stream is cut into the windows [0, k), [k, 2k), ... (the last may be shorter). Each
+    window is one training_step, starting from the state the window before ended in (its
+    VALUE: no gradient crosses into the window before) and from the parameters and memory
+    that step returned.
+
+    Arguments:
+    x -- the stream's inputs, one-hot, shape (n_x, m, T_x); y -- its targets, (n_y, m, T_x)
+    a0 -- the state before the stream's first step, shape (n_a, m)
+    parameters, memory -- as training_step takes them
+    k -- the window length, an integer >= 1
+    learning_rate, max_norm -- passed on to training_step
+
+    Returns:
+    losses -- list of float, the loss of every window, in order
+    a_last -- the state after the stream's last step, shape (n_a, m)
+    new_parameters, new_memory -- after the last window's update
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    losses = []
+    a_prev = a0
+    for start in range(0, x.shape[2], k):
+        window = slice(start, start + k)  # the last window may be shorter
+        loss, a_prev, parameters, memory = training_step(
+            x[:, :, window], y[:, :, window], a_prev, parameters, memory, learning_rate,
+            max_norm)
+        losses.append(loss)
+    return losses, a_prev, parameters, memory
+
+
+# From solutions/08_character_language_model.py
+@validated
+def loss_per_character(x, y, parameters):
+    """The loss per character and the perplexity of the RNN on a batch of whole words.
+
+    Every word starts from the zero state. Padding steps (after a word's end) have a target
+    column of zeros: they add nothing to the loss and are not characters.
+
+    Arguments:
+    x -- inputs, one-hot, shape (n_x, m, T_x), zero columns after a word's end
+    y -- targets, one-hot, shape (n_y, m, T_x), zero columns after a word's end
+    parameters -- dict Wax, Waa, Wya, ba, by
+
+    Returns:
+    loss -- -(sum over every predicted character of log y_pred at its target) / (number of
+            predicted characters), in nats per character, a float
+    perplexity -- exp(loss), a float
+    """
+    a0 = np.zeros((parameters["Waa"].shape[0], x.shape[1]))  # every word starts afresh
+    _, y_pred, _ = rnn_forward(x, a0, parameters)
+    n_characters = np.sum(y)  # one 1 per predicted character, the end tokens included
+    loss = float(-np.sum(y * np.log(y_pred)) / n_characters)
+    perplexity = float(np.exp(loss))
+    return loss, perplexity

@@ -80,7 +80,7 @@ def check_shape(array, expected, name, sizes=None, where=None):
     return sizes
 
 
-def check_parameters(parameters, expected, sizes=None, where=None):
+def check_parameters(parameters, expected, sizes=None, where=None, name="parameters"):
     """Check every array of a parameter dict against ``expected`` (key -> shape tuple).
 
     Arguments:
@@ -88,6 +88,7 @@ def check_parameters(parameters, expected, sizes=None, where=None):
     expected -- dict of key -> expected shape tuple, in the order sizes should be bound
     sizes -- dict of dimension sizes already known (updated in place and returned)
     where -- optional name of the calling function, used to prefix messages
+    name -- what the dict is called in messages (an optimizer's "gradients" or "memory")
 
     Returns:
     sizes -- the dict of dimension sizes, including those fixed by the parameters
@@ -95,10 +96,10 @@ def check_parameters(parameters, expected, sizes=None, where=None):
     sizes = {} if sizes is None else sizes
     prefix = f"{where}: " if where else ""
     if not isinstance(parameters, dict):
-        raise TypeError(f"{prefix}parameters must be a dict, got {type(parameters).__name__}")
+        raise TypeError(f"{prefix}{name} must be a dict, got {type(parameters).__name__}")
     missing = [key for key in expected if key not in parameters]
     if missing:
-        raise KeyError(f"{prefix}parameters is missing {', '.join(missing)}")
+        raise KeyError(f"{prefix}{name} is missing {', '.join(missing)}")
     for key, shape in expected.items():
-        check_shape(parameters[key], shape, f"parameters['{key}']", sizes, where)
+        check_shape(parameters[key], shape, f"{name}['{key}']", sizes, where)
     return sizes

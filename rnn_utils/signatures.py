@@ -70,6 +70,8 @@ LSTM_STEP_CACHE = Entries((
     ("ot", ("n_a", "m")), ("xt", ("n_x", "m")), ("parameters", LSTM_SHAPES)))
 LSTM_CACHES = Entries((("list of step caches", Steps(LSTM_STEP_CACHE)),
                        ("x", ("n_x", "m", "T_x"))))
+# The gradients of the RNN's five parameters, as an optimizer takes them ("d" + name).
+RNN_PARAMETER_GRADIENTS = {"d" + name: shape for name, shape in RNN_SHAPES.items()}
 GATE_GRADIENTS = {name: ("n_a", "n_a+n_x") if name.startswith("dW") else ("n_a", 1)
                   for name in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
 
@@ -107,11 +109,6 @@ SIGNATURES = {
         returns=RNN_GRADIENTS,
         returns_dict=True,
     ),
-    "rnn_backward_truncated": Signature(
-        arguments={"da": ("n_a", "m", "T_x"), "caches": RNN_CACHES, "k": None},
-        returns=RNN_GRADIENTS,
-        returns_dict=True,
-    ),
     "lstm_cell_forward": Signature(
         arguments={"xt": ("n_x", "m"), "a_prev": ("n_a", "m"), "c_prev": ("n_a", "m"),
                    "parameters": LSTM_SHAPES},
@@ -144,6 +141,45 @@ SIGNATURES = {
         returns={"clipped": None},
         returns_single=True,
     ),
+    "sample": Signature(
+        arguments={"parameters": RNN_SHAPES, "temperature": None, "rng": None,
+                   "max_length": None},
+        returns={"indices": None},
+        returns_single=True,
+    ),
+    "sgd_update": Signature(
+        arguments={"parameters": RNN_SHAPES, "gradients": RNN_PARAMETER_GRADIENTS,
+                   "learning_rate": None},
+        returns={"new_parameters": None},
+        returns_single=True,
+        parameter_arguments=("parameters", "gradients"),
+    ),
+    "adagrad_update": Signature(
+        arguments={"parameters": RNN_SHAPES, "gradients": RNN_PARAMETER_GRADIENTS,
+                   "memory": RNN_SHAPES, "learning_rate": None, "epsilon": None},
+        returns={"new_parameters": None, "new_memory": None},
+        parameter_arguments=("parameters", "gradients", "memory"),
+    ),
+    "training_step": Signature(
+        arguments={"x": ("n_x", "m", "T_x"), "y": ("n_y", "m", "T_x"), "a0": ("n_a", "m"),
+                   "parameters": RNN_SHAPES, "memory": RNN_SHAPES, "learning_rate": None,
+                   "max_norm": None},
+        returns={"loss": None, "a_last": ("n_a", "m"), "new_parameters": None,
+                 "new_memory": None},
+        parameter_arguments=("parameters", "memory"),
+    ),
+    "train_truncated": Signature(
+        arguments={"x": ("n_x", "m", "T_x"), "y": ("n_y", "m", "T_x"), "a0": ("n_a", "m"),
+                   "parameters": RNN_SHAPES, "memory": RNN_SHAPES, "k": None,
+                   "learning_rate": None, "max_norm": None},
+        returns={"losses": None, "a_last": ("n_a", "m"), "new_parameters": None,
+                 "new_memory": None},
+        parameter_arguments=("parameters", "memory"),
+    ),
+    "loss_per_character": Signature(
+        arguments={"x": ("n_x", "m", "T_x"), "y": ("n_y", "m", "T_x"), "parameters": RNN_SHAPES},
+        returns={"loss": None, "perplexity": None},
+    ),
 }
 
 
@@ -167,7 +203,7 @@ def check_arguments(function_name, arguments):
         spec = signature.arguments[name]
         if name in signature.parameter_arguments:
             bind_agreed_sizes(arguments[name], spec, sizes)
-            check_parameters(arguments[name], spec, sizes, function_name)
+            check_parameters(arguments[name], spec, sizes, function_name, name)
         else:
             check_spec(arguments[name], spec, name, sizes, function_name)
     return sizes

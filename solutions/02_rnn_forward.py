@@ -186,7 +186,7 @@ for length in (1, 10, 100, 1000):
 # long sequences (a book read character by character, an hour of audio) the caches, not the
 # weights, are what fills the memory. That is why *truncated* BPTT exists: backpropagate through
 # windows of $k$ steps only, so that at most $k$ caches are alive at any time. You will write it
-# in lesson 04.
+# in lesson 08.
 
 # %% [markdown]
 # ## Your turn: `rnn_forward`
@@ -449,7 +449,7 @@ print("same states as rnn_forward:", bool(np.allclose(output, a_tmp.transpose(2,
 #   learned at every position and run on sequences of any length. Their gradients will be sums
 #   over the time steps (lessons 03 and 04).
 # - The forward pass stores one cache per step, `(a_next, a_prev, xt, parameters)`, plus `x`.
-#   Their memory grows as $O(T_x\, n_a\, m)$, the reason for truncated BPTT (lesson 04).
+#   Their memory grows as $O(T_x\, n_a\, m)$, the reason for truncated BPTT (lesson 08).
 # - The scale of $W_{aa}$ decides the regime: small, and the state follows the recent inputs;
 #   large, and the units saturate at $\pm 1$, where the slope of tanh, and with it the gradient,
 #   is nearly zero.

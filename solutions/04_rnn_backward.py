@@ -20,17 +20,17 @@
 # pieces together into the complete backward pass of the model: **backpropagation through time**
 # (BPTT).
 #
-# **Goal.** Write four functions:
+# **Goal.** Write three functions:
 #
 # 1. `rnn_backward(da, caches)`: the gradient back through all $T_x$ steps, given the gradient
 #    `da` that arrives at every hidden state from above;
 # 2. `softmax_cross_entropy(y_pred, y)`: the loss and its gradient with respect to the scores;
 # 3. `output_layer_backward(dz, a, parameters)`: the output layer's gradients, and the `da` that
-#    `rnn_backward` takes;
-# 4. `rnn_backward_truncated(da, caches, k)`: BPTT cut into windows of $k$ steps.
+#    `rnn_backward` takes.
 #
 # Then check the whole model against numerical and automatic differentiation, learn how *not*
-# to compare gradients, find a bug by gradient checking, and measure what truncation loses.
+# to compare gradients, and find a bug by gradient checking. (Truncated BPTT, which cuts the
+# backward pass into windows, is lesson 08's, in the form in which training uses it.)
 #
 # **Prerequisites.** Lesson 02 (`rnn_forward`, its caches `(list of step caches, x)`, and weight
 # sharing); lesson 03 (`rnn_cell_backward(da_next, cache)`, the derivative of tanh, the "make the
@@ -41,14 +41,12 @@
 # or 03 cannot block this one.
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 
-from rnn_utils import initialize_rnn_parameters, numerical_gradient, relative_error, robust, viz
+from rnn_utils import initialize_rnn_parameters, numerical_gradient, relative_error, robust
 from rnn_utils.checks import (
     check_output_layer_backward,
     check_rnn_backward,
-    check_rnn_backward_truncated,
     check_softmax_cross_entropy,
 )
 from rnn_utils.reference import rnn_cell_backward, rnn_forward
@@ -341,7 +339,7 @@ print("so y_hat - y sums to 0 over the classes:", bool(np.isclose(np.sum(y_hat_d
 # over the classes for another reason, shift invariance: adding the same number to every score
 # changes no probability (lesson 01's stable softmax rests on it), so the loss cannot change
 # along the direction $(1, \dots, 1)$, and the components of its gradient add up to 0. That
-# holds for every target $y$, one-hot or not (exercise 5 comes back to it).
+# holds for every target $y$, one-hot or not (exercise 4 comes back to it).
 #
 # ## Your turn: `softmax_cross_entropy`
 #
@@ -639,163 +637,6 @@ gradient_check(gradients_suspect, x_full, a0_full, parameters_full, y_full)
 # Exactly one gradient is wrong, so the bug is in the lines that compute it, and only there: the
 # other gradients prove that the loop, the carry and the caches are right. Exercise 1 asks you
 # to find the line, explain the relative error, and fix it.
-#
-# ## Truncated BPTT
-#
-# **What.** Full BPTT carries the gradient from the last step all the way back to the first.
-# *Truncated* BPTT cuts the sequence into windows of $k$ steps and lets the gradient flow back
-# only within a window: at the first step of each window the carry is dropped instead of being
-# passed on to the step before. The **forward** pass is unchanged: the state still flows through
-# every step, across the window boundaries, so each window starts from the true state left by
-# the one before.
-#
-# ![Truncated BPTT with T_x = 6 and k = 3: the hidden state flows forward through all six steps; the gradient flows backward within window 1 (steps 1-3) and within window 2 (steps 4-6) but not from step 4 into step 3; every step still receives its own output's gradient; the first window sends da0 to a0](../notebooks/figures/bptt_truncated.svg)
-#
-# **Why.** Full BPTT must keep all $T_x$ caches alive until the backward pass starts: memory
-# $O(T_x\, n_a\, m)$ (lesson 02) and one parameter update per sequence. In training, truncated
-# BPTT goes window by window: run $k$ steps forward, backpropagate those $k$ steps, update the
-# parameters, free the caches, and continue from the last state. Memory is $O(k\, n_a\, m)$
-# whatever the length, updates come every $k$ steps, and a stream with no end (live audio, a
-# sensor, a text read character by character) can be learned from as it arrives.
-#
-# **The price.** Dependencies that cross a window boundary are invisible to the gradient: the
-# first step of a window hears from up to $k$ outputs, its last step from its own output only.
-# The gradient is *biased*; the experiment below measures by how much.
-#
-# **Another variant.** Williams and Peng (1990) studied a family of truncations. In one of
-# them, common in tutorials, each *output's* gradient travels at most $k$ steps back: every step
-# then hears from the next $k$ outputs, at a cost of about $T_x k$ cell backward passes instead
-# of $T_x$ (exercise 4).
-
-# %% [markdown]
-# ## Your turn: `rnn_backward_truncated`
-#
-# For comparison with full BPTT, the function does all windows in one pass over a complete
-# forward pass and adds up their gradients. With Python indices the windows are `[0, k)`,
-# `[k, 2k)`, ...: copy the loop of `rnn_backward` and change one thing. After the step at
-# index `t` has called `rnn_cell_backward`, its `da_prev` becomes the carry only if `t` is not a
-# multiple of `k`; otherwise the carry restarts from zeros. `dx` and the parameter gradients
-# are used at every step as before, and `da0` is the `da_prev` of step 0, always. With
-# `k >= T_x` there is one window, and the result must be `rnn_backward`'s.
-
-# %%
-def rnn_backward_truncated(da, caches, k):
-    """Truncated backpropagation through time, in windows of k steps.
-
-    The sequence is cut into windows of k steps, [0, k), [k, 2k), ... (the last may be
-    shorter). Within a window the gradient flows back as in rnn_backward; it does not cross
-    from one window into the one before. So step t only receives gradients from the steps of
-    its own window. With k >= T_x this is rnn_backward.
-
-    Arguments:
-    da -- upstream gradient of the loss with respect to every hidden state, shape (n_a, m, T_x)
-    caches -- tuple (list of the T_x step caches, x) returned by rnn_forward
-    k -- the window length, an integer >= 1
-
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWax (n_a, n_x), dWaa (n_a, n_a),
-                 dba (n_a, 1), as rnn_backward; da0 is what the first window sends to a0
-    """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    step_caches, x = caches
-    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
-    n_a = da.shape[0]  # da: (n_a, m, T_x)
-    ### BEGIN SOLUTION
-    dx = np.zeros((n_x, m, T_x))
-    dWax = np.zeros((n_a, n_x))
-    dWaa = np.zeros((n_a, n_a))
-    dba = np.zeros((n_a, 1))
-    da_carried = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        gradients = rnn_cell_backward(da[:, :, t] + da_carried, step_caches[t])
-        dx[:, :, t] = gradients["dxt"]
-        dWax += gradients["dWax"]
-        dWaa += gradients["dWaa"]
-        dba += gradients["dba"]
-        # Step t opens a window when t is a multiple of k: nothing crosses into step t-1.
-        da_carried = gradients["da_prev"] if t % k else np.zeros((n_a, m))
-    da0 = gradients["da_prev"]  # step 0 opens the first window, which does reach a0
-    ### END SOLUTION
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-# %% points=2
-check_rnn_backward_truncated(rnn_backward_truncated)
-
-# %% [markdown]
-# ## Experiment: what truncation loses
-#
-# The RNN of lesson 02's experiment ($n_x = 4$, $n_a = 32$, $n_y = 3$, $m = 8$, here $T_x = 50$,
-# $W_{aa}$ multiplied by a scale $s$), random targets, and the real `da` from your output layer.
-# For every window length $k$ we compare truncated with full BPTT by the relative error of
-#
-# - `dWaa`, the gradient that training uses, and
-# - `dx[:, :, 0]`, the gradient at the **first** input, which with windows of $k$ steps hears
-#   from the outputs of steps $1, \dots, k$ only.
-
-# %%
-def truncation_errors(waa_scale, window_lengths, T=50):
-    """Relative errors of truncated against full BPTT, for each window length k.
-
-    Returns two lists of floats, one entry per k: for dWaa and for dx[:, :, 0].
-    """
-    x, a0, parameters = viz.scaled_rnn_problem(waa_scale, T)  # x: (4, 8, T), n_a = 32
-    y = one_hot(np.random.default_rng(3).integers(3, size=(8, T)), 3)  # (3, 8, T)
-    a, y_pred, caches = rnn_forward(x, a0, parameters)
-    da = output_layer_backward(softmax_cross_entropy(y_pred, y)[1], a, parameters)["da"]
-    full = rnn_backward(da, caches)
-    errors_dWaa, errors_dx0 = [], []
-    for k in window_lengths:
-        truncated = rnn_backward_truncated(da, caches, k)
-        errors_dWaa.append(relative_error(truncated["dWaa"], full["dWaa"]))
-        errors_dx0.append(relative_error(truncated["dx"][:, :, 0], full["dx"][:, :, 0]))
-    return errors_dWaa, errors_dx0
-
-
-window_lengths = list(range(1, 50))  # k = 50 would be full BPTT: an error of exactly 0
-waa_scales = (0.5, 1.0, 1.5, 2.0)
-results = {s: truncation_errors(s, window_lengths) for s in waa_scales}
-print("relative error of dWaa      (of dx<1>)")
-print("scale s    k = 5         k = 10        k = 25")
-for s, (errors_dWaa, errors_dx0) in results.items():
-    columns = [f"{errors_dWaa[k - 1]:.2f} ({errors_dx0[k - 1]:.0e})" for k in (5, 10, 25)]
-    print(f"{s:7.1f}   " + "   ".join(columns))
-print("k = T_x gives full BPTT:", truncation_errors(1.0, [50])[0] == [0.0])
-
-figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-for s, (errors_dWaa, errors_dx0) in results.items():
-    left.semilogy(window_lengths, errors_dWaa, label=f"s = {s}")
-    right.semilogy(window_lengths, errors_dx0, label=f"s = {s}")
-left.set_title("dWaa: truncated vs full")
-right.set_title("dx at the first step: truncated vs full")
-for axes in (left, right):
-    axes.set_xlabel("window length k")
-    axes.grid(True, which="both", alpha=0.3)
-left.set_ylabel("relative error")
-right.legend()
-figure.tight_layout()
-plt.show()
-
-# %% [markdown]
-# What the numbers show:
-#
-# - **The first step (right).** With a small scale ($s = 0.5$) an output's contribution shrinks
-#   geometrically with the number of steps it travels, so the error of `dx<1>` falls
-#   exponentially with $k$: $6 \cdot 10^{-3}$ at $k = 5$, $6 \cdot 10^{-10}$ at $k = 25$. With
-#   $s = 1$ it falls more slowly; with $s \ge 1.5$ hardly at all: distant outputs matter as much
-#   as near ones, and truncation throws most of the gradient away.
-# - **`dWaa` (left).** Even for $s = 0.5$ the error falls only slowly (0.08, 0.06, 0.03). The
-#   sum in `dWaa` includes the *last* step of every window, which misses even the contribution
-#   of the very next step, the largest one it was owed. Longer windows mean fewer such steps,
-#   not better ones. (The per-output variant does not have this weakness: exercise 4.)
-# - **Large scales.** For $s = 2$ the truncated `dWaa` is nearly unrelated to the full one for
-#   every $k < T_x$: the full gradient is dominated by long paths whose product of factors
-#   $W_{aa}^\top \operatorname{diag}(1 - a^2)$ grows with their length. This is the
-#   exploding-gradient regime of lesson 07.
-#
-# Truncation suits problems whose dependencies are shorter than $k$: beyond the window they are
-# invisible to learning, even though the forward state still carries them.
 
 # %% [markdown]
 # ## From this notebook to PyTorch
@@ -807,20 +648,6 @@ plt.show()
 #   (same orientation, lesson 02), and *both* `bias_ih_l0.grad` and `bias_hh_l0.grad` equal
 #   `dba[:, 0]`, since both biases are added in the same place. `.grad` also accumulates across
 #   calls (one more sum), hence `optimizer.zero_grad()`.
-# - **Truncated BPTT is `detach()`.** Process the sequence in chunks of $k$ steps and cut the
-#   graph between them; the value of the state goes on, its history is forgotten:
-#
-#   ```python
-#   h = torch.zeros(1, m, n_a)                 # (layers, m, n_a)
-#   for x_chunk, y_chunk in chunks:            # (k, m, n_x), (k, m) class indices
-#       h = h.detach()                         # keep the value, cut the gradient
-#       out, h = rnn(x_chunk, h)               # out: (k, m, n_a)
-#       scores = linear(out)                   # (k, m, n_y): z = Wya a + by
-#       loss = criterion(scores.reshape(-1, n_y), y_chunk.reshape(-1))
-#       optimizer.zero_grad(); loss.backward(); optimizer.step()
-#   ```
-#
-#   This is our windowed truncation, with an update after each window.
 # - **The loss takes scores.** `nn.CrossEntropyLoss` expects the *scores* $z$ (logits) and class
 #   indices, not probabilities and one-hot vectors: it fuses log-softmax and the negative
 #   log-likelihood (the cancellation derived above), and its gradient with respect to the scores
@@ -847,9 +674,6 @@ plt.show()
 #   $dW_{ya}$, $db_y$ over steps and examples.
 # - Check every gradient separately, by the relative error, never by a signed sum. Central
 #   differences and automatic differentiation are two independent references.
-# - Truncated BPTT keeps the forward state flowing but stops the gradient at window boundaries:
-#   memory $O(k)$ instead of $O(T_x)$, at the price of a biased gradient that misses the
-#   dependencies longer than the window, a loss that grows with the scale of $W_{aa}$.
 
 # %% [markdown]
 # ## Exercises
@@ -909,55 +733,7 @@ plt.show()
 # `dba` and `dx` are single products over all steps.
 
 # %% [markdown]
-# ### Exercise 4: the per-output truncation, and an off-by-one
-#
-# In the other truncation scheme, the loss of each output step $t$ is backpropagated at most $k$
-# steps back from $t$. (a) Which outputs then contribute to the gradient at
-# $a^{\langle s \rangle}$? (b) How many cell backward passes does a sequence of length $T_x$
-# cost? (c) A tutorial implements it with the states in an array `s` of $T_x$ rows, `s[t]` being
-# the state after step `t`, and uses `s[j - 1]` as the previous state of step `j` inside the
-# inner loop, down to `j = 0`. What goes wrong at `j = 0`, and why does our cache layout avoid
-# it? (d) Implement the scheme with `rnn_cell_backward` and compare its `dWaa` with the full
-# one, as in the experiment, for $s = 0.5$ and $k = 10$.
-
-# %% [markdown] tags=["answer"]
-# **Answer.** (a) The outputs at steps $s, s+1, \dots, s+k-1$ (those not beyond the end): every
-# step gets the same look-ahead of $k$ outputs, unlike the windowed scheme, where the last step of
-# a window gets only its own. (b) Each output starts its own backward walk of up to $k$ steps:
-# about $T_x k$ cell backward passes (the walks cannot share their carries, since each is cut
-# at a different place), against $T_x$ for full or windowed BPTT. (c) At `j = 0`, `s[j - 1]` is
-# `s[-1]`, which Python reads as the *last* row, the final state, instead of the initial state
-# $a^{\langle 0 \rangle}$: the gradient of $W_{aa}$ at the first step is computed with the wrong
-# state and no error is raised. It is right only if the array has one extra row of zeros at the
-# end, standing for $a^{\langle 0 \rangle}$. Our caches store `a_prev` in every step's cache, and
-# `a0` in the first one, so no index arithmetic on the states is needed. (d) Below: for
-# $s = 0.5$ and $k = 10$ the relative error of `dWaa` is below $10^{-3}$, against 0.06 for the
-# windows of the same length; the price is about $k$ times as many cell backward passes.
-
-# %% tags=["answer"]
-def rnn_backward_per_output(da, caches, k):
-    """dWaa when each output's gradient da[:, :, j] travels back at most k steps."""
-    step_caches, _ = caches
-    dWaa_per_output = np.zeros_like(step_caches[0][3]["Waa"])  # (n_a, n_a)
-    for j in range(da.shape[2]):  # the output of step j ...
-        travelling = da[:, :, j]  # (n_a, m)
-        for step in range(j, max(j - k, -1), -1):  # ... goes back through steps j, ..., j-k+1
-            cell = rnn_cell_backward(travelling, step_caches[step])
-            dWaa_per_output += cell["dWaa"]
-            travelling = cell["da_prev"]
-    return dWaa_per_output
-
-
-x_s, a0_s, parameters_s = viz.scaled_rnn_problem(0.5, 50)
-y_s = one_hot(np.random.default_rng(3).integers(3, size=(8, 50)), 3)
-a_s, y_pred_s, caches_s = rnn_forward(x_s, a0_s, parameters_s)
-da_s = output_layer_backward(softmax_cross_entropy(y_pred_s, y_s)[1], a_s, parameters_s)["da"]
-full_s = rnn_backward(da_s, caches_s)["dWaa"]
-print(f"per output: {relative_error(rnn_backward_per_output(da_s, caches_s, 10), full_s):.0e}")
-print(f"windows:    {relative_error(rnn_backward_truncated(da_s, caches_s, 10)['dWaa'], full_s):.2f}")
-
-# %% [markdown]
-# ### Exercise 5: soft targets
+# ### Exercise 4: soft targets
 #
 # With label smoothing, the targets are not one-hot: for example 0.9 for the right class and
 # $0.1 / (n_y - 1)$ for each of the others. Does $\partial \ell / \partial z = \hat y - y$ still

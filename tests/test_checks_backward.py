@@ -12,14 +12,13 @@ from rnn_utils.checks import (
     check_numerical_gradient,
     check_output_layer_backward,
     check_rnn_backward,
-    check_rnn_backward_truncated,
     check_rnn_cell_backward,
     check_softmax_cross_entropy,
 )
 from rnn_utils.checks.framework import run_check
 from rnn_utils.checks.gradient_checking import NUMERICAL_GRADIENT
 from rnn_utils.checks.output_layer import OUTPUT_LAYER_BACKWARD, SOFTMAX_CROSS_ENTROPY
-from rnn_utils.checks.rnn_backward import RNN_BACKWARD, RNN_BACKWARD_TRUNCATED, RNN_CELL_BACKWARD
+from rnn_utils.checks.rnn_backward import RNN_BACKWARD, RNN_CELL_BACKWARD
 from rnn_utils.gradcheck import relative_error
 
 GRADIENTS = "shapes, values of every gradient, inputs unchanged"
@@ -32,19 +31,15 @@ PASSED = {
                                  "inputs unchanged).\n",
     check_output_layer_backward: f"output_layer_backward: all checks passed (6 cases: "
                                  f"{GRADIENTS}).\n",
-    check_rnn_backward_truncated: f"rnn_backward_truncated: all checks passed (5 cases: "
-                                  f"{GRADIENTS}).\n",
 }
 EXERCISES = {check_rnn_cell_backward: RNN_CELL_BACKWARD,
              check_numerical_gradient: NUMERICAL_GRADIENT,
              check_rnn_backward: RNN_BACKWARD,
              check_softmax_cross_entropy: SOFTMAX_CROSS_ENTROPY,
-             check_output_layer_backward: OUTPUT_LAYER_BACKWARD,
-             check_rnn_backward_truncated: RNN_BACKWARD_TRUNCATED}
+             check_output_layer_backward: OUTPUT_LAYER_BACKWARD}
 
 CELL_CASE = "Case 1 of 6: n_x=3, n_a=5, n_y=2, m=4"
 SEQUENCE_CASE = "Case 1 of 6: n_x=3, n_a=5, n_y=2, m=4, T_x=6"
-TRUNCATED_CASE = "Case 1 of 5: n_x=3, n_a=5, n_y=2, m=4, T_x=6 (k=2, three windows)"
 LOSS_CASE = "Case 1 of 6: n_y=2, m=4, T_x=6"
 OUTPUT_CASE = "Case 1 of 6: n_a=5, n_y=2, m=4, T_x=6"
 
@@ -179,20 +174,6 @@ MISTAKES = [
      SEQUENCE_CASE),
     (check_rnn_backward, wrong.backward_bias_added_to_itself, "dba", "bias_added_to_itself",
      "values", "dba += dba", SEQUENCE_CASE),
-    # rnn_backward_truncated
-    (check_rnn_backward_truncated, wrong.truncated_never_cut, "dx", "never_cut", "values",
-     "full BPTT", TRUNCATED_CASE),
-    (check_rnn_backward_truncated, wrong.truncated_cut_every_step, "dx", "cut_every_step",
-     "values", "as if k = 1", TRUNCATED_CASE),
-    (check_rnn_backward_truncated, wrong.truncated_cut_at_k_minus_1, "dx",
-     "truncation_boundary_off_by_one", "values", "t % k == 0", TRUNCATED_CASE),
-    (check_rnn_backward_truncated, wrong.truncated_cut_before_step, "dx",
-     "truncation_boundary_off_by_one", "values", "t % k == 0", TRUNCATED_CASE),
-    (check_rnn_backward_truncated, wrong.truncated_windows_from_the_end, "dx",
-     "windows_from_the_end", "values", "counted from the end",
-     "Case 2 of 5: n_x=4, n_a=2, n_y=3, m=3, T_x=7 (k=5, the last window shorter)"),
-    (check_rnn_backward_truncated, wrong.truncated_da0_zero, "da0", "da0_zero", "values",
-     "step 0 opens the first window", TRUNCATED_CASE),
 ]
 
 
@@ -228,7 +209,7 @@ def test_each_variant_is_diagnosed_as_itself(check, index, mistake):
 # ---- the gradient check -------------------------------------------------------------------
 
 GRADIENT_CHECKED = [row for row in MISTAKES if row[4] == "values"
-                    and row[0] not in (check_numerical_gradient, check_rnn_backward_truncated)
+                    and row[0] is not check_numerical_gradient
                     and row[3] != "not_float64" and row[2] != "loss"]
 
 
@@ -259,7 +240,6 @@ def test_the_gradient_check_agrees_with_the_reference(exercise):
     (check_rnn_cell_backward, wrong.cell_dWax_transposed),  # a shape failure
     (check_rnn_cell_backward, wrong.cell_float32),  # right up to rounding: the dtype is named
     (check_softmax_cross_entropy, wrong.loss_sign),  # the loss is not a gradient
-    (check_rnn_backward_truncated, wrong.truncated_never_cut),  # not a true gradient
     (check_numerical_gradient, wrong.gradient_divided_by_eps),
 ])
 def test_no_gradient_check_where_it_does_not_apply(check, student):

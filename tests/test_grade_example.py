@@ -166,3 +166,30 @@ def test_readme_has_the_instructor_section_after_editing_a_lesson():
     grading = readme.index("## Grading submissions (for instructors)")
     assert edit < grading
     assert "make grade SUBMISSIONS=" in readme[grading:]
+
+
+# ---- lesson 08, graded apart: its notebook trains models ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def graded_08(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example08") / "out"
+    code = main(["grade", str(CLASS), "--out", str(out), "--jobs", "2", "--timeout", "300",
+                 "--lessons", "08_character_language_model"])
+    return {"code": code, "rows": read_csv(out / "grades.csv")}
+
+
+def test_lesson_08_verdicts_are_the_known_ones(graded_08):
+    assert graded_08["code"] == 0
+    expected = {(r["student"], r["exercise"]): (r["points"], r["status"])
+                for r in read_csv(CLASS / "expected_08.csv")}
+    got = {(r["student"], r["exercise"]): (r["points"], r["status"]) for r in graded_08["rows"]
+           if r["student"] in {student for student, _ in expected}}
+    assert got == expected
+    missing = [r for r in graded_08["rows"] if r["student"] not in {"alice", "frank"}]
+    assert missing and all(r["status"] == "missing" for r in missing)
+
+
+def test_lesson_08_seeded_bugs_get_their_diagnoses(graded_08):
+    assert "most probable index is taken" in row(graded_08, "frank", "sample")["message"]
+    assert "state is not carried" in row(graded_08, "frank", "train_truncated")["message"]

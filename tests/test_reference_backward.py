@@ -8,7 +8,6 @@ central-difference gradient of the same loss computed with the reference forward
 (relative error < 1e-7), on random shapes with all sizes different and the size-1 edge cases.
 """
 
-import re
 
 import autograd.numpy as anp
 import numpy as np
@@ -19,7 +18,6 @@ from rnn_utils import ShapeError, initialize_rnn_parameters, numerical_gradient,
 from rnn_utils.reference import (
     output_layer_backward,
     rnn_backward,
-    rnn_backward_truncated,
     rnn_cell_backward,
     rnn_cell_forward,
     rnn_forward,
@@ -320,82 +318,6 @@ def test_the_backward_chain_gives_the_gradients_of_the_model_loss(shape):
     assert_gradients_match(gradients, numerical, FULL_INPUT_OF, CENTRAL, "central differences")
 
 
-# --- rnn_backward_truncated -----------------------------------------------------------------------
-
-@pytest.mark.parametrize("shape", SEQUENCE_SHAPES)
-@pytest.mark.parametrize("extra", [0, 3])
-def test_truncation_longer_than_the_sequence_is_full_backpropagation(shape, extra):
-    inputs, da = sequence_problem(shape, seed=60)
-    _, _, caches = reference_forward(inputs)
-    full, truncated = rnn_backward(da, caches), rnn_backward_truncated(da, caches, shape[4] + extra)
-    assert set(truncated) == set(full)
-    for key in full:
-        np.testing.assert_array_equal(truncated[key], full[key], err_msg=key)
-
-
-@pytest.mark.parametrize("shape", SEQUENCE_SHAPES)
-def test_windows_of_one_step_are_independent_cell_backward_passes(shape):
-    inputs, da = sequence_problem(shape, seed=61)
-    caches = reference_forward(inputs)[2]
-    per_step = [rnn_cell_backward(da[:, :, t], cache) for t, cache in enumerate(caches[0])]
-    expected = {"dx": np.stack([g["dxt"] for g in per_step], axis=2),
-                "da0": per_step[0]["da_prev"],  # nothing carried: da0 is step 0's own da_prev
-                **{key: sum(g[key] for g in per_step) for key in ("dWax", "dWaa", "dba")}}
-    truncated = rnn_backward_truncated(da, caches, 1)
-    for key, value in expected.items():
-        np.testing.assert_allclose(truncated[key], value, rtol=1e-12, atol=1e-14, err_msg=key)
-
-
-def detached_loss(da, k, a_constant):
-    """sum(da * a) as a function of (x, a0, Wax, Waa, ba) in which the state entering each
-    window [k, 2k), [2k, 3k), ... is the constant a_constant[:, :, start - 1]: autograd does not
-    differentiate through values computed outside the function, so no gradient crosses a
-    window boundary, while the value stays that of the untruncated loss."""
-    def loss(x, a0, Wax, Waa, Wya, ba, by):
-        total = 0.0
-        for start in range(0, x.shape[2], k):
-            a_in = a0 if start == 0 else a_constant[:, :, start - 1]  # (n_a, m)
-            window = autograd_states(x[:, :, start:start + k], a_in, Wax, Waa, ba)
-            total = total + anp.sum(da[:, :, start:start + k] * window)
-        return total
-    return loss
-
-
-# (n_x, n_a, n_y, m, T_x, scale, k): windows that divide T_x, that do not, m = 1, n_a = 1
-TRUNCATED_SHAPES = [(3, 5, 2, 4, 6, 1.0, 2), (2, 3, 4, 3, 7, 1.0, 3), (4, 2, 3, 1, 5, 1.0, 4),
-                    (2, 1, 3, 3, 4, 1.0, 3), (2, 3, 2, 2, 9, 2.5, 2)]
-
-
-@pytest.mark.parametrize("shape_and_k", TRUNCATED_SHAPES)
-def test_truncated_backward_equals_autograd_with_the_state_detached_at_window_starts(
-        shape_and_k):
-    *shape, k = shape_and_k
-    inputs, da = sequence_problem(shape, seed=62)
-    a, _, caches = reference_forward(inputs)
-    loss = detached_loss(da, k, a_constant=a)
-    assert loss(*inputs.values()) == pytest.approx(np.sum(da * a), rel=1e-12)  # same forward
-    expected = autograd_gradients(loss, inputs, SEQUENCE_INPUT_OF.values())
-    truncated = rnn_backward_truncated(da, caches, k)
-    assert_gradients_match(truncated, expected, SEQUENCE_INPUT_OF, EXACT, "autograd, detached")
-    # ... and truncation changes the result here: the test would see a full backward pass
-    assert relative_error(truncated["dWaa"], rnn_backward(da, caches)["dWaa"]) > 1e-3
-
-
-@pytest.mark.parametrize("k", [0, -1, 2.5, True, "2", None])
-def test_truncated_backward_refuses_a_window_that_is_not_a_positive_integer(k):
-    inputs, da = sequence_problem((3, 5, 2, 4, 6, 1.0), seed=63)
-    caches = reference_forward(inputs)[2]
-    with pytest.raises(ValueError, match=re.escape(f"k must be an integer >= 1, got {k!r}")):
-        rnn_backward_truncated(da, caches, k)
-
-
-def test_truncated_backward_accepts_a_numpy_integer_window():
-    inputs, da = sequence_problem((3, 5, 2, 4, 6, 1.0), seed=64)
-    caches = reference_forward(inputs)[2]
-    result = rnn_backward_truncated(da, caches, np.int64(2))
-    np.testing.assert_array_equal(result["dWaa"], rnn_backward_truncated(da, caches, 2)["dWaa"])
-
-
 # --- numerical_gradient ---------------------------------------------------------------------------
 
 def wavy_loss(v):
@@ -461,15 +383,14 @@ def backward_arguments():
     return {
         "rnn_cell_backward": {"da_next": da[:, :, 0], "cache": caches[0][0]},
         "rnn_backward": {"da": da, "caches": caches},
-        "rnn_backward_truncated": {"da": da, "caches": caches, "k": 2},
         "softmax_cross_entropy": {"y_pred": y_pred, "y": y},
         "output_layer_backward": {"dz": softmax_cross_entropy(y_pred, y)[1], "a": a,
                                   "parameters": parameters},
     }
 
 
-FUNCTIONS = {f.__name__: f for f in (rnn_cell_backward, rnn_backward, rnn_backward_truncated,
-                                     softmax_cross_entropy, output_layer_backward)}
+FUNCTIONS = {f.__name__: f for f in (rnn_cell_backward, rnn_backward, softmax_cross_entropy,
+                                     output_layer_backward)}
 
 
 def replace_step_cache_entry(caches, t, index, value):
@@ -597,8 +518,7 @@ def output_cases():
 def wrong_argument_cases():
     softmax_cases, output_layer_cases = output_cases()
     rows = [("rnn_cell_backward", *case) for case in cell_cases() + cell_parameter_cases()]
-    rows += [(name, *case) for name in ("rnn_backward", "rnn_backward_truncated")
-             for case in sequence_cases()]
+    rows += [("rnn_backward", *case) for case in sequence_cases()]
     rows += [("softmax_cross_entropy", *case) for case in softmax_cases]
     rows += [("output_layer_backward", *case) for case in output_layer_cases]
     return rows

@@ -106,3 +106,12 @@ def test_readme_lists_every_lesson():
     readme = (ROOT / "README.md").read_text()
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         assert notebook.name in readme, notebook.name
+
+
+def test_every_data_file_of_the_package_is_declared_as_package_data():
+    """A wheel carries only the data files that pyproject declares: lesson 08's word list and
+    its provenance note must be among them (an editable install would hide the omission)."""
+    declared = pyproject()["tool"]["setuptools"]["package-data"]["rnn_utils"]
+    shipped = sorted(path.name for path in (ROOT / "rnn_utils").iterdir()
+                     if path.is_file() and path.suffix not in (".py", ".pyc"))
+    assert shipped == sorted(declared)

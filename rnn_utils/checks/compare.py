@@ -39,9 +39,16 @@ def first_difference(expected, actual, path):
         return _dict_difference(expected, actual, path)
     if isinstance(expected, float):
         return _number_difference(expected, actual, path)
+    if _is_integer(expected) and _is_integer(actual) and int(actual) == int(expected):
+        return None  # an index: a NumPy integer (as rng.choice returns) is as good as an int
     if type(actual) is type(expected) and actual == expected:
         return None
     return Difference(path, f"{path} is {actual!r}, expected {expected!r}")
+
+
+def _is_integer(value):
+    """A Python or NumPy integer, not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _array_difference(expected, actual, path):

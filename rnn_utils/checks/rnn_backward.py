@@ -1,11 +1,11 @@
 """Checks of lessons 03-04: the RNN backward pass, one step (rnn_cell_backward) and through time
-(rnn_backward, rnn_backward_truncated).
+(rnn_backward).
 
 The cases reuse the forward checks' sizes (all different, plus size-1 edges) and build their
 caches with the reference forward pass, so a case holds exactly what a forward pass stores.
 Each known mistake is a tiny function computing what a function with that mistake returns; a
 wrong gradient is also compared with central differences of the forward pass (the
-``gradient_check`` hook), except for truncated BPTT, which is not a true gradient.
+``gradient_check`` hook).
 """
 
 import numpy as np
@@ -45,28 +45,6 @@ def rnn_backward_cases():
         da, caches = sequence_backward_inputs(seed, n_x, n_a, n_y, m, T_x, scale)
         sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": T_x}
         cases.append(Case(label(sizes, note), {"da": da, "caches": caches}, sizes))
-    return cases
-
-
-# (n_x, n_a, n_y, m, T_x, k, note): windows that divide T_x, that do not, k = 1, k >= T_x.
-# In the second, T_x % k is neither 0, 1 nor k-1, so that windows counted from the end differ
-# from windows whose boundary is off by one step.
-TRUNCATED_CASES = (
-    (3, 5, 2, 4, 6, 2, "k=2, three windows"),
-    (4, 2, 3, 3, 7, 5, "k=5, the last window shorter"),
-    (2, 3, 4, 1, 5, 1, "k=1, one example"),
-    (3, 4, 2, 2, 4, 4, "k=T_x, one window"),
-    (2, 3, 2, 3, 3, 10, "k>T_x"),
-)
-
-
-def rnn_backward_truncated_cases():
-    """The Cases of rnn_backward_truncated: arguments da, caches, k."""
-    cases = []
-    for seed, (n_x, n_a, n_y, m, T_x, k, note) in enumerate(TRUNCATED_CASES, start=400):
-        da, caches = sequence_backward_inputs(seed, n_x, n_a, n_y, m, T_x, 1.0)
-        sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "m": m, "T_x": T_x}
-        cases.append(Case(label(sizes, note), {"da": da, "caches": caches, "k": k}, sizes))
     return cases
 
 
@@ -314,54 +292,11 @@ BPTT_MISTAKES = (
 )
 
 
-def _truncated(keeps_of):
-    """A variant of rnn_backward_truncated that keeps the carry from step t when
-    keeps_of(t, k, T_x); da0 is what step 0 returns."""
-
-    def variant(da, caches, k):
-        T_x = da.shape[2]
-        steps, _ = _run_steps(da, caches, keeps=lambda t: keeps_of(t, k, T_x))
-        return _summed(steps, steps[0]["da_prev"])
-
-    return variant
-
-
-def _truncated_da0_zero(da, caches, k):
-    return {**reference.rnn_backward_truncated(da, caches, k), "da0": np.zeros(da.shape[:2])}
-
-
-BOUNDARY = ("the carry is cut at the wrong place. The windows are [0, k), [k, 2k), ...: after "
-            "step t, drop the da_prev it returns when t is a multiple of k (t % k == 0), so "
-            "that nothing crosses from step k into step k-1.")
-
-TRUNCATED_MISTAKES = (
-    Mistake("never_cut", "the carry is never cut: this is full BPTT. Step t (t % k == 0) opens "
-            "a window: its da_prev must not reach step t-1.",
-            _truncated(lambda t, k, T_x: True)),
-    Mistake("cut_every_step", "the carry is cut after every step, as if k = 1: within a window "
-            "the gradient still flows back from step to step.",
-            _truncated(lambda t, k, T_x: False)),
-    Mistake("truncation_boundary_off_by_one", BOUNDARY,
-            _truncated(lambda t, k, T_x: t % k != k - 1)),
-    Mistake("truncation_boundary_off_by_one", BOUNDARY,
-            _truncated(lambda t, k, T_x: (t - 1) % k != 0)),
-    Mistake("windows_from_the_end", "the windows are counted from the end of the sequence. "
-            "They start at step 0: [0, k), [k, 2k), ..., the last one may be shorter.",
-            _truncated(lambda t, k, T_x: (T_x - t) % k != 0)),
-    Mistake("da0_zero", "da0 is zero: step 0 opens the first window, whose gradient does reach "
-            "a0. da0 is the da_prev that step 0 returns, whatever the cut does to the carry.",
-            _truncated_da0_zero),
-)
-
-
 RNN_CELL_BACKWARD = Exercise("rnn_cell_backward", rnn_cell_backward_cases,
                              mistakes=CELL_BACKWARD_MISTAKES, aspects=BACKWARD_ASPECTS,
                              gradient_check=rnn_cell_gradient_estimate)
 RNN_BACKWARD = Exercise("rnn_backward", rnn_backward_cases, mistakes=BPTT_MISTAKES,
                         aspects=BACKWARD_ASPECTS, gradient_check=rnn_gradient_estimate)
-# No gradient check: truncated BPTT is deliberately not the gradient of the forward pass.
-RNN_BACKWARD_TRUNCATED = Exercise("rnn_backward_truncated", rnn_backward_truncated_cases,
-                                  mistakes=TRUNCATED_MISTAKES, aspects=BACKWARD_ASPECTS)
 
 
 def check_rnn_cell_backward(rnn_cell_backward):
@@ -374,8 +309,3 @@ def check_rnn_backward(rnn_backward):
     reference one during the check. CheckFailure if wrong."""
     run_check(RNN_BACKWARD, rnn_backward)
 
-
-def check_rnn_backward_truncated(rnn_backward_truncated):
-    """Check a student's ``rnn_backward_truncated(da, caches, k)`` (reference
-    rnn_cell_backward during the check); CheckFailure if wrong."""
-    run_check(RNN_BACKWARD_TRUNCATED, rnn_backward_truncated)
