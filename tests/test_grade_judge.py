@@ -339,3 +339,21 @@ def test_every_known_mistake_gets_the_same_diagnosis_outside_as_inside(name, ind
     outside = judged_outside(task, mistake.variant)
     assert outside is not None
     assert (outside.diagnosis, outside.lines) == (inside.value.diagnosis, inside.value.lines)
+
+
+def test_a_generator_travels_as_its_state_and_nothing_else():
+    """Lesson 08's sampler takes a numpy Generator: it crosses as plain data, and comes back
+    with the state the student's draws left it in."""
+    rng = np.random.default_rng(7)
+    rng.random(3)  # a state that is not the seed's first
+    sent = wire.encode(rng)
+    json.dumps(sent)  # plain data
+    copy_of = wire.decode(json.loads(json.dumps(sent)))
+    assert type(copy_of) is np.random.Generator
+    assert np.array_equal(copy_of.random(5), rng.random(5))
+    forged = {"generator": wire.encode({"bit_generator": "MT19937", "state": {}})}
+    with pytest.raises(ValueError, match="PCG64"):
+        wire.decode(forged)
+    broken = {"generator": wire.encode({"bit_generator": "PCG64", "state": "x"})}
+    with pytest.raises(ValueError, match="PCG64"):
+        wire.decode(broken)
