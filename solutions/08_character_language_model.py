@@ -528,8 +528,8 @@ check_loss_per_character(loss_per_character)
 # train 5 models for thousands of steps, `rnn_utils.charlm` computes the same step faster:
 # the input projections $W_{ax} x^{\langle t \rangle}$ of all steps in one matrix product
 # (cuDNN does the same), the output layer of all steps in another, only the recurrence in a
-# Python loop, and tanh computed from exp, which NumPy vectorises; `charlm.train_seeds` trains the 5 seeds' models together, one batched
-# product per step for all of them. The tests of the course hold the fast step equal to
+# Python loop, and tanh computed from exp, which NumPy vectorises; `charlm.train_seeds`
+# trains the 5 seeds' models together, one batched product per step for all of them. The tests of the course hold the fast step equal to
 # `training_step` composed of the reference functions. The cell runs both on the first 60
 # steps of a stream (5 windows of 12) from the same start and compares everything.
 
