@@ -206,8 +206,11 @@ def compose(lesson, cells, package_root=None):
         out += [_code_cell(f"added-{number}", c["source"])
                 for number, (follows, c) in enumerate(added) if follows == cell.id]
     composed.remarks += _restored_remarks(lesson, cells, anchors)
+    # Nothing after the last check cell is graded: the experiments there (lesson 08 trains
+    # models for a minute) would only cost time, and a student's cells there run for nothing.
+    last_check = max(index for index, cell in enumerate(out) if cell.id in checks)
     notebook = nbformat.v4.new_notebook(metadata=copy.deepcopy(lesson.release.metadata))
-    notebook.cells = out
+    notebook.cells = out[:last_check + 1]
     composed.notebook = notebook
     return composed
 
