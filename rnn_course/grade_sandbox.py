@@ -167,6 +167,7 @@ def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
                 "--perms", "0777", "--dir", WORK, "--perms", "0777", "--dir", f"{HOME}/.ipython",
                 "--perms", "0777", "--dir", f"{HOME}/.config",
                 "--perms", "0777", "--dir", f"{HOME}/.config/matplotlib",
+                *_python_mounts(),
                 "--ro-bind", str(course_dir), COURSE,
                 "--perms", "0755", "--dir", "/grader",
                 "--ro-bind", str(EXEC_HELPER), EXEC_INSIDE,
@@ -205,7 +206,7 @@ def seal(socket_dir):
 
 
 def _system_mounts():
-    """Programs, libraries and the Python installation (with this virtual environment)."""
+    """Programs, libraries and the system's configuration files the kernel needs."""
     mounts = []
     for folder in SYSTEM_DIRS:
         if os.path.islink(folder):
@@ -216,6 +217,13 @@ def _system_mounts():
         path = f"/etc/{name}"
         if os.path.exists(path):
             mounts += ["--ro-bind", path, path]
+    return mounts
+
+
+def _python_mounts():
+    """The Python installation and this virtual environment, read-only. Mounted after the
+    private /tmp and home, so that a checkout or environment under /tmp stays visible."""
+    mounts = []
     for prefix in sorted({sys.base_prefix, sys.prefix, os.path.dirname(
             os.path.dirname(os.path.realpath(sys.executable)))}):
         if not prefix.startswith(SYSTEM_DIRS):

@@ -218,3 +218,19 @@ def test_nothing_outlives_the_grading(sandboxed):
 def test_no_startup_file_was_planted_outside_a_kernel(sandboxed):
     planted = list(Path(sandboxed["base"]).rglob("profile_default"))
     assert planted == []
+
+
+def test_an_environment_under_tmp_is_mounted_over_the_private_tmp(monkeypatch):
+    """A checkout (and its .venv) under /tmp, as a CI runner may clone it: the private /tmp of
+    the sandbox must not hide the Python the kernel runs with."""
+    import sys
+
+    from rnn_course import grade_sandbox
+
+    monkeypatch.setattr(sys, "prefix", "/tmp/checkout/.venv")
+    command = grade_sandbox.kernel_command(
+        probe("bwrap"), grade_sandbox.Limits(), "/tmp/sockets", "/tmp/checkout", ["python"])
+    tmpfs = next(i for i, item in enumerate(command) if item == "/tmp" and
+                 command[i - 1] == "--tmpfs")
+    venv = command.index("/tmp/checkout/.venv")
+    assert command[venv - 1] == "--ro-bind" and venv > tmpfs
