@@ -164,11 +164,16 @@ def _exchange(message):
 
 
 def _receive(size):
+    return receive_exactly(_connection, size)
+
+
+def receive_exactly(connection, size):
+    """``size`` bytes from a stream socket (recv may return fewer); both ends use it."""
     chunks, left = [], size
     while left:
-        chunk = _connection.recv(min(left, 2**20))
+        chunk = connection.recv(min(left, 2**20))
         if not chunk:
-            raise ConnectionError("the grader closed the connection")
+            raise ConnectionError("the other end closed the connection")
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)

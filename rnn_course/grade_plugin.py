@@ -24,6 +24,8 @@ from queue import Empty
 
 import pytest
 
+from rnn_course.grade_harness import receive_exactly
+
 # nbval imports nbformat, nbformat imports jsonschema, and jsonschema imports the optional
 # package rfc3987_syntax when it is installed (JupyterLab brings it): that import builds a
 # grammar and takes over a second, in every pytest process. nbformat never checks the IRI
@@ -189,10 +191,10 @@ class Judge:
     def _answer_one(self, connection):
         import struct
 
-        size = struct.unpack(">I", _receive(connection, 4))[0]
+        size = struct.unpack(">I", receive_exactly(connection, 4))[0]
         if size > self.MAX_MESSAGE:
             return False
-        answer = self.answer(json.loads(_receive(connection, size)))
+        answer = self.answer(json.loads(receive_exactly(connection, size)))
         body = json.dumps(answer).encode("utf-8")
         connection.sendall(struct.pack(">I", len(body)) + body)
         return True
@@ -221,15 +223,6 @@ class Judge:
         self.listener.close()
 
 
-def _receive(connection, size):
-    chunks, left = [], size
-    while left:
-        chunk = connection.recv(min(left, 2**20))
-        if not chunk:
-            raise ConnectionError("closed")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def _watch_kernel_death():
