@@ -1,6 +1,7 @@
 """The instructor's command line: `rnn-course build [--check]` and `rnn-course grade`."""
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -10,7 +11,9 @@ from pathlib import Path
 from rnn_course.build import build_course
 from rnn_course.grade import GradeError, Progress, grade
 from rnn_course.grade_course import CourseError
+from rnn_course.grade_report import number, write_outputs, write_text_atomic
 from rnn_course.grade_sandbox import ENGINE_CHOICES, EngineError
+from rnn_course.grade_single import as_json, grade_single
 from rnn_course.lesson import LessonError
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
@@ -56,13 +59,21 @@ def _parser():
     build.add_argument("--root", help="course checkout (default: found from the current folder)")
     build.add_argument("lessons", nargs="*", help="lesson names to execute (default: all)")
     grade_parser = commands.add_parser(
-        "grade", help="grade SUBMISSIONS/<student>/<lesson>.ipynb with nbval",
+        "grade", help="grade SUBMISSIONS/<student>/<lesson>.ipynb, or one student's notebooks",
         description="Grade every student folder of SUBMISSIONS; write OUT/grades.csv, "
-                    "OUT/summary.csv and OUT/feedback/<student>.md. See docs/grading.md.")
-    grade_parser.add_argument("submissions", metavar="SUBMISSIONS",
-                              help="folder with one folder per student")
-    grade_parser.add_argument("--out", required=True, metavar="OUT",
-                              help="folder for the results (created; earlier results replaced)")
+                    "OUT/summary.csv and OUT/feedback/<student>.md. Or grade one student's "
+                    "NOTEBOOK files and print (--json) the verdicts. See docs/grading.md.")
+    grade_parser.add_argument("submissions", metavar="SUBMISSIONS | NOTEBOOK", nargs="+",
+                              help="a folder with one folder per student, or one student's "
+                              ".ipynb files")
+    grade_parser.add_argument("--out", metavar="OUT", help="folder for grades.csv, summary.csv "
+                              "and feedback/ (created; earlier results replaced); required "
+                              "for a folder of students")
+    grade_parser.add_argument("--json", metavar="FILE", help="one student's notebooks: write "
+                              "the verdicts as JSON to FILE (- for standard output, the "
+                              "default when --out is not given)")
+    grade_parser.add_argument("--student", default="submission", help="one student's "
+                              "notebooks: the id in the rows (default: submission)")
     grade_parser.add_argument("--jobs", type=positive(int), default=os.cpu_count() or 1,
                               help="notebooks graded in parallel (default: all cores)")
     grade_parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
@@ -106,14 +117,43 @@ def _grade(args):
         said.append(line)
         print(f"rnn-course grade: {line}", file=sys.stderr)
 
-    rows = grade(args.submissions, args.out, root, workers=args.jobs, timeout=args.timeout,
-                 memory=args.memory, lessons=args.lessons, progress=Progress(),
-                 notebook_budget=args.notebook_timeout, sandbox=args.sandbox, report=report)
-    students = len({row["student"] for row in rows})
+    options = dict(workers=args.jobs, timeout=args.timeout, memory=args.memory,
+                   progress=Progress(), notebook_budget=args.notebook_timeout,
+                   sandbox=args.sandbox, report=report)
+    first = args.submissions[0]
+    single = len(args.submissions) > 1 or first.endswith(".ipynb") or (
+        os.path.lexists(first) and not os.path.isdir(first))
+    if single:
+        where = _grade_single(args, root, options)
+    else:
+        if not args.out:
+            raise GradeError("give --out OUT, the folder for the results of a class")
+        rows = grade(args.submissions[0], args.out, root, lessons=args.lessons, **options)
+        where = f"{len({row['student'] for row in rows})} students"
+        where += f"; results in {Path(args.out) / 'grades.csv'}"
     engine = said[0].split(" (")[0] if said else "sandbox: ?"
-    print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s "
-          f"({engine}); results in {Path(args.out) / 'grades.csv'}", file=sys.stderr)
+    print(f"rnn-course: graded {where} in {time.monotonic() - start:.0f} s ({engine})",
+          file=sys.stderr)
     return 0
+
+
+def _grade_single(args, root, options):
+    """One student's notebooks: JSON on stdout or in --json FILE, grade files in --out."""
+    missing = [path for path in args.submissions if not os.path.lexists(path)]
+    if missing:
+        raise GradeError(f"no such file: {missing[0]}")
+    graded, student = grade_single(args.submissions, root, student=args.student,
+                                   lessons=args.lessons, **options)
+    if args.out:
+        write_outputs(Path(args.out), graded.rows, graded.feedback)
+    text = json.dumps(as_json(graded, student), indent=2, ensure_ascii=False) + "\n"
+    if args.json and args.json != "-":
+        write_text_atomic(Path(args.json), text)
+    elif args.json == "-" or not args.out:
+        sys.stdout.write(text)
+    points = sum(row["points"] for row in graded.rows)
+    maximum = sum(row["max_points"] for row in graded.rows)
+    return f"{student.name}: {number(points)} of {number(maximum)} points"
 
 
 if __name__ == "__main__":

@@ -68,15 +68,16 @@ def students(submissions):
     return found
 
 
-def prepare(course, student, folder):
-    """The student's Submissions, one per lesson: composed, missing or unreadable. Total: any
+def prepare(course, student, files):
+    """The student's Submissions, one per lesson: composed, missing or unreadable. ``files``
+    maps a lesson's name to the path of its hand-in (absent: not handed in). Total: any
     failure to read or compose a file becomes that lesson's verdict."""
     prepared = []
     for lesson in course.lessons:
         submission = Submission(student, lesson)
-        path = folder / lesson.filename
+        path = files.get(lesson.name)
         try:
-            kind = entry_kind(path)
+            kind = entry_kind(path) if path is not None else "missing"
             if kind == "missing":
                 submission.problem = Verdict(
                     "missing", f"not handed in: no {lesson.filename} in the student's folder")
@@ -94,9 +95,26 @@ def prepare(course, student, folder):
     return prepared
 
 
+@dataclass
+class Student:
+    """One student of a grading: their id, their hand-in per lesson, the files not graded."""
+
+    name: str
+    files: dict  # lesson name -> path of the hand-in
+    ignored: list  # printable names of other files, listed in the feedback
+
+
+def folder_student(course, name, folder):
+    """The Student of a folder SUBMISSIONS/<student>/ (lesson files by their names)."""
+    files = {lesson.name: Path(folder) / lesson.filename for lesson in course.lessons}
+    return Student(name, files, ignored_files(course, folder))
+
+
 def ignored_files(course, folder):
-    """Names in a student's folder that are not lessons of the course (hidden ones aside)."""
-    lessons = {lesson.filename for lesson in course.lessons}
+    """Names in a student's folder that are not lessons of the course (hidden ones aside);
+    a lesson of the course that is not graded in this run is not listed."""
+    names = course.names or [lesson.name for lesson in course.lessons]
+    lessons = {f"{name}.ipynb" for name in names}
     return sorted(printable_name(name) for name in list_folder(folder)
                   if name not in lessons and not name.startswith("."))
 
@@ -112,6 +130,31 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_folders(submissions, out)
     course = load_course(Path(course_root).resolve(), lessons)
+
+    def roster():
+        return [folder_student(course, name, folder) for name, folder in students(submissions)]
+
+    graded = grade_students(course, roster, workers=workers, timeout=timeout, memory=memory,
+                            progress=progress, notebook_budget=notebook_budget,
+                            sandbox=sandbox, report=report)
+    write_outputs(out, graded.rows, graded.feedback)
+    return graded.rows
+
+
+@dataclass
+class Graded:
+    """What a grading found: the rows of grades.csv (in order), each student's feedback, and
+    the verdict behind each row, by (student, lesson name, function)."""
+
+    rows: list
+    feedback: dict
+    verdicts: dict
+
+
+def grade_students(course, roster, workers=1, timeout=60.0, memory=2 * 2**30, progress=None,
+                   notebook_budget=600.0, sandbox="auto", report=None):
+    """Grade the Students ``roster()`` returns (called once the sandbox works) in ``course``
+    (a grade_course.Course): the one engine of the batch grader and of a single submission."""
     _check_same_package(course)
     engine = probe(sandbox)
     (report or (lambda line: None))(engine.describe())
@@ -122,7 +165,7 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
                             notebook_budget=notebook_budget, engine=engine,
                             course_dir=kernel_course(course, Path(private) / "course"),
                             tasks_file=write_tasks(tasks, Path(private) / "tasks.json"))
-        return _grade_with(course, submissions, out, settings, workers, progress, tasks)
+        return _grade_with(course, roster(), settings, workers, progress, tasks)
 
 
 def make_tasks(course, salt=None):
@@ -141,10 +184,8 @@ def write_tasks(tasks, path):
     return path
 
 
-def _grade_with(course, submissions, out, settings, workers, progress, tasks):
-    timeout = settings.timeout
-    roster = students(submissions)
-    prepared = [s for name, folder in roster for s in prepare(course, name, folder)]
+def _grade_with(course, roster, settings, workers, progress, tasks):
+    prepared = [s for student in roster for s in prepare(course, student.name, student.files)]
     to_run = [s for s in prepared if s.composed is not None]
     if progress:
         progress.start(len(to_run))
@@ -154,9 +195,7 @@ def _grade_with(course, submissions, out, settings, workers, progress, tasks):
         submission.run = runs[index]
     if progress:
         progress.finish()
-    rows, feedback = _results(course, roster, prepared, timeout, tasks)
-    write_outputs(out, rows, feedback)
-    return rows
+    return _results(course, roster, prepared, settings.timeout, tasks)
 
 
 def _check_same_package(course):
@@ -181,11 +220,10 @@ def _check_folders(submissions, out):
 
 
 def _results(course, roster, prepared, timeout, tasks):
-    """The rows of grades.csv, in order, and each student's feedback text."""
-    rows, feedback = [], {}
-    folders = dict(roster)
-    for student, _ in roster:
-        mine = [s for s in prepared if s.student == student]
+    """The rows of grades.csv, in order, each student's feedback text and the verdicts."""
+    rows, feedback, all_verdicts = [], {}, {}
+    for student in roster:
+        mine = [s for s in prepared if s.student == student.name]
         student_rows, verdicts, remarks = [], {}, {}
         for submission in mine:
             remarks[submission.lesson.name] = submission.composed.remarks if submission.composed \
@@ -193,13 +231,13 @@ def _results(course, roster, prepared, timeout, tasks):
             for exercise in submission.lesson.exercises:
                 verdict = _verdict(submission, exercise, timeout, tasks.get(exercise.function))
                 verdicts[(submission.lesson.name, exercise.function)] = verdict
+                all_verdicts[(student.name, submission.lesson.name, exercise.function)] = verdict
                 student_rows.append(_row(submission, exercise, verdict))
         rows += student_rows
         problems = {s.lesson.name: s.problem.message for s in mine if s.problem}
-        feedback[student] = feedback_text(student, course.lessons, student_rows, verdicts,
-                                          remarks, ignored_files(course, folders[student]),
-                                          problems)
-    return rows, feedback
+        feedback[student.name] = feedback_text(student.name, course.lessons, student_rows,
+                                               verdicts, remarks, student.ignored, problems)
+    return Graded(rows, feedback, all_verdicts)
 
 
 def _verdict(submission, exercise, timeout, task):

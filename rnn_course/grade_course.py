@@ -52,7 +52,8 @@ class CourseLesson:
 @dataclass
 class Course:
     root: Path  # the course checkout
-    lessons: list  # of CourseLesson, in lesson order
+    lessons: list  # of CourseLesson, in lesson order (those being graded)
+    names: tuple = ()  # every lesson of the course, graded now or not
 
     @property
     def max_points(self):
@@ -139,7 +140,7 @@ def load_course(root, only=None):
     names = [path.stem for path in releases]
     wanted = _select(names, only)
     lessons = [_load_lesson(root, name) for name in names if name in wanted]
-    return Course(root, lessons)
+    return Course(root, lessons, tuple(names))
 
 
 def _select(names, only):

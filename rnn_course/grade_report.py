@@ -52,6 +52,11 @@ def _csv(header, rows):
     return buffer.getvalue()
 
 
+def write_text_atomic(path, text):
+    """Write ``text`` to ``path`` whole, then rename it into place (a reader never sees half)."""
+    _write(Path(path), text)
+
+
 def _write(path, text):
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -84,7 +89,7 @@ def feedback_text(student, lessons, rows, verdicts, remarks, ignored, problems):
         lines += [""] if remarks.get(lesson.name) else []
     if ignored:
         lines += ["## Other files in your folder", "",
-                  "Not graded (not a lesson of this course): " + ", ".join(ignored), ""]
+                  "Not graded (not a lesson graded here): " + ", ".join(ignored), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

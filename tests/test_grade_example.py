@@ -8,6 +8,7 @@ import csv
 import hashlib
 import importlib.util
 import io
+import json
 import subprocess
 from pathlib import Path
 
@@ -193,3 +194,42 @@ def test_lesson_08_verdicts_are_the_known_ones(graded_08):
 def test_lesson_08_seeded_bugs_get_their_diagnoses(graded_08):
     assert "most probable index is taken" in row(graded_08, "frank", "sample")["message"]
     assert "state is not carried" in row(graded_08, "frank", "train_truncated")["message"]
+
+
+# ---- one submission at a time: the same verdicts as the batch ---------------------------------
+
+
+def grade_alone(student, folder, tmp_path, names=None):
+    """``rnn-course grade`` of one student's notebooks (renamed to ``names`` if given): JSON."""
+    paths = []
+    for lesson, name in zip(LESSONS, names or [f"{lesson}.ipynb" for lesson in LESSONS]):
+        source = folder / f"{lesson}.ipynb"
+        if source.exists():
+            (tmp_path / name).write_bytes(source.read_bytes())
+            paths.append(str(tmp_path / name))
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["grade", *paths, "--student", student, "--lessons", *LESSONS,
+                     "--jobs", "2", "--timeout", "30"])
+    assert code == 0
+    return json.loads(stdout.getvalue())
+
+
+@pytest.mark.parametrize("student, names", [
+    ("carol", None),  # a seeded bug, prints and warnings, an added cell that raises
+    ("erin", None),  # tampering: a replaced check, an edited locked import, a deleted cell
+    ("frank", ["homework (1).ipynb", "my rnn.ipynb"]),  # no ids or metadata; renamed files
+    ("dave", None),  # lesson 02 not handed in
+])
+def test_one_submission_gets_the_batch_verdicts_and_feedback(graded, tmp_path, student, names):
+    alone = grade_alone(student, CLASS / student, tmp_path, names)
+    batch = [r for r in graded["rows"] if r["student"] == student]
+    columns = [{key: str(r[key]) for key in GRADES_HEADER} for r in alone["exercises"]]
+    assert columns == batch
+    assert alone["points"] == sum(int(r["points"]) for r in batch)
+    feedback = (graded["out"] / "feedback" / f"{student}.md").read_text(encoding="utf-8")
+    if student != "dave":  # dave's folder also holds notes.txt, which is not handed in here
+        assert alone["feedback"] == feedback
+    assert [e["file"] for e in alone["exercises"]] == (
+        names or [f"{lesson}.ipynb" if (CLASS / student / f"{lesson}.ipynb").exists() else None
+                  for lesson in LESSONS])
