@@ -89,7 +89,48 @@ def _parser():
                               "current folder)")
     grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
                               help="grade only these lessons (names or numbers, e.g. 01 02)")
+    _gradescope_parser(commands)
     return parser
+
+
+def _gradescope_parser(commands):
+    parser = commands.add_parser(
+        "gradescope", help="build a Gradescope autograder zip (see docs/platforms.md)",
+        description="Write a Gradescope autograder zip: setup.sh installs the course, "
+                    "run_autograder grades each submission with rnn-course's engine and writes "
+                    "results.json, one test per graded function.")
+    parser.add_argument("--out", required=True, help="the zip to write, e.g. autograder.zip")
+    parser.add_argument("--lessons", nargs="+", metavar="LESSON",
+                        help="the lessons of this assignment (names or numbers; default: all)")
+    parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
+                        help="time limit per cell (default: 60)")
+    parser.add_argument("--notebook-timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="wall-clock budget of each notebook (default: 600)")
+    parser.add_argument("--memory", type=memory_size, default="2G",
+                        help="address-space limit per kernel (default: 2G)")
+    parser.add_argument("--sandbox", choices=ENGINE_CHOICES, default="auto",
+                        help="as for grade; where bubblewrap does not work in Gradescope's "
+                        "container, kernels run as nobody there (see --require-sandbox)")
+    parser.add_argument("--require-sandbox", action="store_true",
+                        help="give no points (and say why) when bubblewrap does not work")
+    parser.add_argument("--hidden", action="store_true",
+                        help="tests visible to students only after the grades are published")
+    parser.add_argument("--course", help="course checkout (default: found from the current "
+                        "folder)")
+
+
+def _gradescope(args):
+    from rnn_course.gradescope import build_zip
+
+    root = Path(args.course) if args.course else find_root()
+    settings = {"sandbox": args.sandbox, "require_sandbox": args.require_sandbox,
+                "timeout": args.timeout, "notebook_timeout": args.notebook_timeout,
+                "memory": args.memory, "visibility": "after_published" if args.hidden
+                else "visible"}
+    out = build_zip(root, args.out, args.lessons, settings)
+    print(f"rnn-course: wrote {out}: upload it as the assignment's autograder on Gradescope "
+          "(Configure Autograder, Zip file upload)", file=sys.stderr)
+    return 0
 
 
 def main(argv=None):
@@ -97,6 +138,8 @@ def main(argv=None):
     try:
         if args.command == "grade":
             return _grade(args)
+        if args.command == "gradescope":
+            return _gradescope(args)
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))

@@ -168,6 +168,7 @@ def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
                 "--perms", "0777", "--dir", f"{HOME}/.config",
                 "--perms", "0777", "--dir", f"{HOME}/.config/matplotlib",
                 *_python_mounts(),
+                *_hide_installed_package(course_dir),
                 "--ro-bind", str(course_dir), COURSE,
                 "--perms", "0755", "--dir", "/grader",
                 "--ro-bind", str(EXEC_HELPER), EXEC_INSIDE,
@@ -221,14 +222,39 @@ def _system_mounts():
 
 
 def _python_mounts():
-    """The Python installation and this virtual environment, read-only. Mounted after the
-    private /tmp and home, so that a checkout or environment under /tmp stays visible."""
-    mounts = []
+    """The Python installation and this virtual environment, read-only, and any other
+    site-packages folder on the path (one a .pth file adds). Mounted after the private /tmp
+    and home, so that a checkout or environment under /tmp stays visible."""
+    mounts, mounted = [], []
     for prefix in sorted({sys.base_prefix, sys.prefix, os.path.dirname(
             os.path.dirname(os.path.realpath(sys.executable)))}):
         if not prefix.startswith(SYSTEM_DIRS):
             mounts += [*_parents(prefix), "--ro-bind", prefix, prefix]
+        mounted.append(prefix)
+    for folder in sys.path:
+        inside = any(folder == m or folder.startswith(m.rstrip("/") + "/") for m in mounted)
+        if (os.path.basename(folder) in ("site-packages", "dist-packages") and not inside
+                and os.path.isdir(folder) and not folder.startswith(SYSTEM_DIRS)):
+            mounts += [*_parents(folder), "--ro-bind", folder, folder]
+            mounted.append(folder)
     return mounts
+
+
+def _hide_installed_package(course_dir):
+    """When the course is installed (a wheel, not a checkout), its rnn_utils lies in a mounted
+    site-packages folder, reference and checks included: the kernel sees the prepared copy
+    (without them) there instead."""
+    import rnn_utils
+
+    installed = os.path.dirname(os.path.realpath(rnn_utils.__file__))
+    if not installed.startswith(tuple(f"{folder}/" for folder in _mounted_folders())):
+        return []
+    return ["--ro-bind", str(Path(course_dir) / "rnn_utils"), installed]
+
+
+def _mounted_folders():
+    return [options[index + 2] for options in [_python_mounts()]
+            for index, item in enumerate(options) if item == "--ro-bind"]
 
 
 def _parents(path, made=("/", "/tmp")):

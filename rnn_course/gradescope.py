@@ -1,0 +1,214 @@
+"""Gradescope: build the autograder zip, and grade inside it.
+
+    rnn-course gradescope --out autograder.zip [--lessons 01] [--timeout 60] [--sandbox auto]
+
+The zip holds what Gradescope's autograder specification asks for:
+- ``setup.sh``: run once when Gradescope builds the image (as root, in /autograder/source): it
+  installs Python, bubblewrap and the course's wheel (with constraints.txt's pins on Python
+  3.11 and later) into /autograder/rnn-course-venv;
+- ``run_autograder``: run for every submission, in its own container: it grades the
+  notebooks in /autograder/submission/ with the course's own engine (``rnn-course grade`` of
+  one submission: composition, sandbox, cases and judge outside the kernel) and writes
+  /autograder/results/results.json, one test per graded function;
+- ``course/``: the lessons' release notebooks and, of the solution notebooks, only their check
+  cells (the grader needs their passing lines; no answer is in the zip), plus the wheel,
+  constraints.txt and ``gradescope.json`` (the options chosen when the zip was built).
+
+``AUTOGRADER_ROOT`` (default /autograder) and ``RNN_COURSE_PYTHON`` (default the venv that
+setup.sh makes) let the scripts run anywhere, which is how the tests run them.
+
+The sandbox: bubblewrap, which setup.sh installs, when it works in the container. A
+container may not allow the namespaces it needs (a default Docker container does not). Then,
+unless the zip was built with ``--require-sandbox`` (no points, and why), the submission is
+graded with ``--sandbox none``, and the results say so: Gradescope's container, one per
+submission, still keeps students apart, but the student's code runs as the grader's user in
+it (it could read the course's installed reference, for instance). See docs/platforms.md.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from rnn_course.grade import GradeError
+from rnn_course.grade_course import CourseError, load_course
+from rnn_course.grade_files import entry_kind, list_folder
+from rnn_course.grade_report import number, write_text_atomic
+from rnn_course.grade_sandbox import EngineError, probe
+from rnn_course.grade_single import grade_single
+
+CONFIG = "gradescope.json"
+VENV = "/autograder/rnn-course-venv"
+MAX_FILES = 50  # files of a submission looked at; the rest are listed as not graded
+TEMPLATES = Path(__file__).with_name("platforms")
+
+
+# ---- building the zip ---------------------------------------------------------------------------
+
+
+def build_zip(course_root, out, lessons=None, settings=None, wheel=None):
+    """Write the autograder zip for ``lessons`` (default: all) of the course at ``course_root``
+    to ``out``; ``settings`` are the grading options stored in gradescope.json. Returns out."""
+    course_root = Path(course_root).resolve()
+    course = load_course(course_root, lessons)
+    config = {"lessons": [lesson.name for lesson in course.lessons], "sandbox": "auto",
+              "require_sandbox": False, "timeout": 60.0, "notebook_timeout": 600.0,
+              "memory": 2 * 2**30, "visibility": "visible", **(settings or {})}
+    with tempfile.TemporaryDirectory() as work:
+        wheel = Path(wheel) if wheel else build_wheel(course_root, Path(work))
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in ("setup.sh", "run_autograder"):
+                _add(archive, name, (TEMPLATES / f"gradescope_{name}").read_bytes(), 0o755)
+            _add(archive, wheel.name, wheel.read_bytes())
+            _add(archive, "constraints.txt", (course_root / "constraints.txt").read_bytes())
+            _add(archive, CONFIG, json.dumps(config, indent=2).encode() + b"\n")
+            for lesson in course.lessons:
+                release = course_root / "notebooks" / lesson.filename
+                _add(archive, f"course/notebooks/{lesson.filename}", release.read_bytes())
+                _add(archive, f"course/solutions/{lesson.filename}", _checks_only(
+                    course_root / "solutions" / lesson.filename, lesson))
+    return Path(out)
+
+
+def build_wheel(course_root, work):
+    """The course's wheel, built from a copy of the checkout as `pip install .` builds it."""
+    source = work / "source"
+    shutil.copytree(course_root, source, ignore=shutil.ignore_patterns(
+        ".venv*", ".git", "__pycache__", "build", "dist", "*.egg-info", "*.pyc"))
+    offline = ["--no-build-isolation"] if _has_setuptools() else []  # else pip fetches them
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                             *offline, "--wheel-dir", str(work / "dist"), str(source)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise GradeError(f"building the course's wheel failed: {result.stderr.strip()[-500:]}")
+    return next((work / "dist").glob("rnn_course-*.whl"))
+
+
+def _has_setuptools():
+    try:
+        import setuptools  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _checks_only(path, lesson):
+    """The solution notebook with only its check cells (and their outputs): what the grader
+    reads from it, and no answer."""
+    notebook = nbformat.read(path, as_version=4)
+    checks = {exercise.check_id for exercise in lesson.exercises}
+    notebook.cells = [cell for cell in notebook.cells if cell.get("id") in checks]
+    return nbformat.writes(notebook).encode("utf-8")
+
+
+def _add(archive, name, data, mode=0o644):
+    """A member with a fixed date, so that the same course gives the same zip."""
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = (0o100000 | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+
+
+# ---- grading one submission inside the container ------------------------------------------------
+
+
+def run_autograder(root):
+    """Grade ``root``/submission into ``root``/results/results.json; returns the results."""
+    root = Path(root)
+    source = root / "source"
+    config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
+    said = []
+    try:
+        sandbox = choose_sandbox(config, said)
+        graded, student = grade_single(
+            submission_files(root / "submission"), source / "course",
+            lessons=config["lessons"], sandbox=sandbox, workers=os.cpu_count() or 1,
+            timeout=config["timeout"], memory=config["memory"],
+            notebook_budget=config["notebook_timeout"], report=said.append)
+        results = results_json(graded, student, config, said)
+    except (GradeError, CourseError, EngineError) as error:
+        results = failure_json(config, error)
+    (root / "results").mkdir(parents=True, exist_ok=True)
+    write_text_atomic(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def choose_sandbox(config, said):
+    """bubblewrap when it works; else ``none`` inside Gradescope's container, said in the
+    results, unless the zip requires the sandbox (then EngineError: the results say why)."""
+    try:
+        return probe(config["sandbox"]).name
+    except EngineError as error:
+        if config.get("require_sandbox"):
+            raise
+        said.append(f"Graded WITHOUT a sandbox: {error}. Gradescope's container (this "
+                    "submission's alone) was the only containment; build the autograder with "
+                    "--require-sandbox to refuse to grade without one.")
+        return "none"
+
+
+def submission_files(folder):
+    """The files of the submission (in subfolders too, as a zip or repository upload has
+    them), not following links, hidden files and folders aside."""
+    found, pending = [], [Path(folder)]
+    while pending and len(found) < MAX_FILES:
+        current = pending.pop()
+        for name in list_folder(current):
+            path = current / name
+            if name.startswith(".") or name == "__MACOSX":
+                continue
+            kind = entry_kind(path)
+            if kind == "folder":
+                pending.append(path)
+            elif kind != "missing":
+                found.append(path)
+    return sorted(found)
+
+
+def results_json(graded, student, config, said):
+    """Gradescope's results.json: one test per graded function."""
+    tests = []
+    for row in graded.rows:
+        verdict = graded.verdicts[(row["student"], row["notebook"][:-6], row["exercise"])]
+        output = "\n".join([row["message"], *(["", *verdict.details] if verdict.details else [])])
+        tests.append({"name": f"{row['notebook'][:-6]}: {row['exercise']}",
+                      "score": row["points"], "max_score": row["max_points"],
+                      "status": "passed" if row["status"] == "passed" else "failed",
+                      "output": f"{row['status']}: {output}",
+                      "visibility": config["visibility"]})
+    score = sum(row["points"] for row in graded.rows)
+    maximum = sum(row["max_points"] for row in graded.rows)
+    lines = [f"{number(score)} of {number(maximum)} points, graded by rnn-course "
+             f"({said[0] if said else 'sandbox: ?'})."]
+    lines += said[1:]
+    if student.ignored:
+        lines.append("Not graded (not a lesson of this assignment): " + ", ".join(student.ignored))
+    return {"score": score, "output": "\n".join(lines), "visibility": "visible",
+            "stdout_visibility": "hidden", "tests": tests}
+
+
+def failure_json(config, error):
+    """results.json when the grader itself cannot run: 0 points and why, for the instructor."""
+    return {"score": 0, "visibility": "visible", "stdout_visibility": "visible", "tests": [],
+            "output": f"The autograder could not grade this submission: {error}. This is a "
+                      "problem of the autograder, not of the submission: tell your instructor."}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m rnn_course.gradescope",
+                                     description="grade /autograder/submission (run_autograder)")
+    parser.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    results = run_autograder(parser.parse_args(argv).root)
+    print(results["output"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""The Gradescope autograder zip, run as Gradescope runs it: setup.sh once, then run_autograder
+per submission, in a folder laid out like /autograder (AUTOGRADER_ROOT), with the course
+installed from the zip's wheel into an environment of its own (not this checkout's)."""
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rnn_course.gradescope import build_zip
+from rnn_course.lesson import read_lesson, solution_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASS = ROOT / "examples" / "class"
+BASH = shutil.which("bash")
+
+
+def load_test_wheel():
+    spec = importlib.util.spec_from_file_location("test_wheel", ROOT / "tests/test_wheel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory):
+    """The zip for lessons 01-02, unpacked into source/ and set up by its setup.sh."""
+    work = tmp_path_factory.mktemp("gradescope")
+    archive = build_zip(ROOT, work / "autograder.zip", ["01", "02"])
+    (work / "source").mkdir()
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(work / "source")
+        modes = {info.filename: info.external_attr >> 16 for info in opened.infolist()}
+    for name, mode in modes.items():  # zipfile does not restore modes; Gradescope's unzip does
+        os.chmod(work / "source" / name, mode & 0o777)
+    python, _ = load_test_wheel().fresh_environment(work / "venv")
+    environment = {**os.environ, "RNN_COURSE_PYTHON": str(python), "PIP_NO_INDEX": "1"}
+    environment.pop("PYTHONPATH", None)
+    setup = subprocess.run([BASH, str(work / "source" / "setup.sh")], env=environment,
+                           capture_output=True, text=True, cwd=work / "source")
+    assert setup.returncode == 0, setup.stderr
+    return {"zip": archive, "root": work, "python": python, "env": environment,
+            "setup": setup.stdout}
+
+
+def run_autograder(autograder, tmp_path, files, path=None):
+    """A fresh /autograder of ``tmp_path``: source/ from the set-up one, submission/ of
+    ``files`` (name -> bytes); returns results.json."""
+    root = tmp_path / "autograder"
+    shutil.copytree(autograder["root"] / "source", root / "source", symlinks=True)
+    (root / "submission").mkdir()
+    for name, data in files.items():
+        (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "submission" / name).write_bytes(data)
+    environment = {**autograder["env"], "AUTOGRADER_ROOT": str(root)}
+    if path is not None:
+        environment["PATH"] = path
+    done = subprocess.run([BASH, str(root / "source" / "run_autograder")], env=environment,
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+def test_the_zip_has_what_gradescope_runs_and_no_answer(autograder):
+    with zipfile.ZipFile(autograder["zip"]) as archive:
+        names = set(archive.namelist())
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+        course = {name: archive.read(name).decode() for name in names
+                  if name.startswith("course/")}
+    assert {"setup.sh", "run_autograder", "constraints.txt", "gradescope.json"} <= names
+    assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
+    assert any(name.startswith("rnn_course-") and name.endswith(".whl") for name in names)
+    assert sorted(course) == [f"course/{kind}/{lesson}.ipynb" for kind in ("notebooks", "solutions")
+                              for lesson in ("01_rnn_cell_forward", "02_rnn_forward")]
+    answers = [json.dumps(line.strip())[1:-1] for lesson in ("01_rnn_cell_forward",
+                                                           "02_rnn_forward")
+               for entry in read_lesson(ROOT / "solutions" / f"{lesson}.py").cells
+               if entry.role in ("graded", "answer")
+               for line in solution_lines(entry.cell.source) or entry.cell.source.splitlines()
+               if len(line.strip()) > 25]  # as JSON strings hold them
+    released = "".join((ROOT / "notebooks" / name.split("/")[-1]).read_text() for name in course)
+    answers = [answer for answer in answers if answer not in released]  # scaffolding aside
+    assert len(answers) > 10
+    for text in course.values():
+        assert "BEGIN SOLUTION" not in text
+        assert not [answer for answer in answers if answer in text]
+    assert "rnn-course installed" in autograder["setup"]
+
+
+def test_the_same_course_gives_the_same_zip(autograder, tmp_path):
+    wheel = next((autograder["root"] / "source").glob("rnn_course-*.whl"))
+    first = build_zip(ROOT, tmp_path / "a.zip", ["01", "02"], wheel=wheel)
+    second = build_zip(ROOT, tmp_path / "b.zip", ["01", "02"], wheel=wheel)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def expected(student):
+    import csv
+
+    with open(CLASS / "expected.csv", newline="", encoding="utf-8") as handle:
+        return {row["exercise"]: (int(row["points"]), int(row["max_points"]))
+                for row in csv.DictReader(handle) if row["student"] == student}
+
+
+def by_test(results):
+    return {test["name"].split(": ")[1]: test for test in results["tests"]}
+
+
+def test_a_submission_gets_one_test_per_graded_function(autograder, tmp_path):
+    files = {"01_rnn_cell_forward.ipynb": (CLASS / "carol/01_rnn_cell_forward.ipynb").read_bytes(),
+             "work/lab 2 (final).ipynb": (CLASS / "carol/02_rnn_forward.ipynb").read_bytes()}
+    results = run_autograder(autograder, tmp_path, files)
+    tests = by_test(results)
+    assert {name: (t["score"], t["max_score"]) for name, t in tests.items()} == expected("carol")
+    assert results["score"] == 3 and "3 of 5 points" in results["output"]
+    assert "sandbox: bwrap" in results["output"]
+    bug = tests["rnn_cell_forward"]
+    assert bug["status"] == "failed" and "the bias ba is missing" in bug["output"]
+    assert "expected" in bug["output"]  # the full diagnosis, not only its line
+    assert tests["rnn_forward"]["status"] == "passed"
+    assert all(t["visibility"] == "visible" for t in results["tests"])
+
+
+def test_tampering_and_missing_metadata_are_graded_as_by_rnn_course_grade(autograder, tmp_path):
+    files = {f"{lesson}.ipynb": (CLASS / student / f"{lesson}.ipynb").read_bytes()
+             for student, lesson in (("erin", "02_rnn_forward"), ("frank", "01_rnn_cell_forward"))}
+    tests = by_test(run_autograder(autograder, tmp_path, files))
+    assert (tests["rnn_forward"]["score"], tests["rnn_cell_forward"]["score"]) == (
+        expected("erin")["rnn_forward"][0], expected("frank")["rnn_cell_forward"][0])
+
+
+def test_a_broken_or_empty_submission_still_gets_results(autograder, tmp_path):
+    results = run_autograder(autograder, tmp_path, {"01_rnn_cell_forward.ipynb": b"{oops",
+                                                   "notes.txt": b"hello"})
+    tests = by_test(results)
+    assert tests["rnn_cell_forward"]["score"] == 0
+    assert "not a valid notebook" in tests["rnn_cell_forward"]["output"]
+    assert "missing" in tests["rnn_forward"]["output"]
+    assert "notes.txt" in results["output"] and results["score"] == 0
+
+
+def test_without_bubblewrap_it_grades_unsandboxed_and_says_so(autograder, tmp_path):
+    files = {"01_rnn_cell_forward.ipynb": (CLASS / "alice/01_rnn_cell_forward.ipynb").read_bytes()}
+    results = run_autograder(autograder, tmp_path, files, path="/nonexistent")  # no bwrap
+    assert "Graded WITHOUT a sandbox: no working sandbox: bubblewrap is not installed" in (
+        results["output"])
+    assert by_test(results)["rnn_cell_forward"]["score"] == 2
+
+
+def test_a_zip_that_requires_the_sandbox_gives_no_points_without_it(autograder, tmp_path):
+    config = autograder["root"] / "source" / "gradescope.json"
+    strict = tmp_path / "strict"
+    shutil.copytree(autograder["root"], strict, symlinks=True, ignore=shutil.ignore_patterns(
+        "venv"))
+    settings = json.loads(config.read_text())
+    (strict / "source" / "gradescope.json").write_text(json.dumps(
+        {**settings, "require_sandbox": True}))
+    files = {"01_rnn_cell_forward.ipynb": (CLASS / "alice/01_rnn_cell_forward.ipynb").read_bytes()}
+    results = run_autograder({**autograder, "root": strict}, tmp_path, files, path="/nonexistent")
+    assert results["score"] == 0 and results["tests"] == []
+    assert "could not grade" in results["output"] and "bubblewrap" in results["output"]
+
+
+STEAL = '''\
+import os, sys
+
+
+def _steal(function):
+    """The course's reference implementation, read from wherever rnn_utils is installed."""
+    for folder in sys.path:
+        path = os.path.join(folder, "rnn_utils", "reference.py")
+        try:
+            text = open(path).read()
+        except OSError:
+            continue
+        if f"def {function}(" in text:
+            space = {}
+            exec(compile(text, path, "exec"), space)
+            return space[function]
+    raise RuntimeError("no reference implementation found")
+
+
+rnn_cell_forward = _steal("rnn_cell_forward")
+'''
+
+
+def test_the_installed_reference_is_out_of_the_sandboxed_kernels_reach(autograder, tmp_path):
+    notebook = json.loads((CLASS / "bob/01_rnn_cell_forward.ipynb").read_text())
+    graded = next(cell for cell in notebook["cells"] if cell.get("id") == "rnn_cell_forward")
+    graded["source"] = STEAL
+    results = run_autograder(autograder, tmp_path, {
+        "01_rnn_cell_forward.ipynb": json.dumps(notebook).encode()})
+    test = by_test(results)["rnn_cell_forward"]
+    assert test["score"] == 0 and "no reference implementation found" in test["output"], test
