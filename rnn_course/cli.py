@@ -90,7 +90,32 @@ def _parser():
     grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
                               help="grade only these lessons (names or numbers, e.g. 01 02)")
     _gradescope_parser(commands)
+    _classroom_parsers(commands, grade_parser)
     return parser
+
+
+def _classroom_parsers(commands, grade_parser):
+    parser = commands.add_parser(
+        "classroom", parents=[], help="grade one student's notebooks for GitHub Classroom's "
+        "reporter (the command the classroom workflow runs)")
+    for action in grade_parser._actions:  # the options of `grade`, for one submission
+        if action.dest not in ("help", "out", "json"):
+            parser._add_action(action)
+    parser.add_argument("--github-output", metavar="FILE", required=True,
+                        help="the step's output file ($GITHUB_OUTPUT): result=<base64 JSON>")
+    parser.add_argument("--summary", metavar="FILE",
+                        help="append the feedback to this file ($GITHUB_STEP_SUMMARY)")
+    workflow = commands.add_parser(
+        "classroom-workflow", help="write the GitHub Classroom workflow for the template "
+        "repository (.github/workflows/classroom.yml)")
+    workflow.add_argument("--repository", required=True, metavar="OWNER/NAME",
+                          help="the course's repository on GitHub, whose checkout grades")
+    workflow.add_argument("--ref", required=True, help="its commit or tag (fixed: the "
+                          "grading does not change under the students)")
+    workflow.add_argument("--lessons", nargs="+", metavar="LESSON",
+                          help="the lessons of this assignment (default: all)")
+    workflow.add_argument("--out", default=".github/workflows/classroom.yml",
+                          help="where to write it (default: .github/workflows/classroom.yml)")
 
 
 def _gradescope_parser(commands):
@@ -133,6 +158,34 @@ def _gradescope(args):
     return 0
 
 
+def _classroom(args):
+    from rnn_course import classroom
+
+    if args.command == "classroom-workflow":
+        try:
+            text = classroom.workflow(args.repository, args.ref, args.lessons)
+        except ValueError as error:
+            raise GradeError(str(error)) from None
+        out = classroom.save_workflow(text, args.out)
+        print(f"rnn-course: wrote {out}: commit it to the assignment's template repository",
+              file=sys.stderr)
+        return 0
+    root = Path(args.course) if args.course else find_root()
+    missing = [path for path in args.submissions if not os.path.lexists(path)]
+    graded, student = grade_single([p for p in args.submissions if p not in missing], root,
+                                   student=args.student, lessons=args.lessons,
+                                   workers=args.jobs, timeout=args.timeout, memory=args.memory,
+                                   notebook_budget=args.notebook_timeout, sandbox=args.sandbox,
+                                   report=lambda line: print(f"rnn-course: {line}",
+                                                             file=sys.stderr))
+    results = classroom.reporter_results(graded)
+    classroom.write_github_output(args.github_output, results)
+    if args.summary:
+        classroom.write_summary(args.summary, graded, student)
+    print(graded.feedback[student.name])
+    return 0
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
@@ -140,6 +193,8 @@ def main(argv=None):
             return _grade(args)
         if args.command == "gradescope":
             return _gradescope(args)
+        if args.command in ("classroom", "classroom-workflow"):
+            return _classroom(args)
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))
