@@ -91,6 +91,14 @@ def _parser():
                               help="grade only these lessons (names or numbers, e.g. 01 02)")
     _gradescope_parser(commands)
     _classroom_parsers(commands, grade_parser)
+    link = commands.add_parser("hub-link", help="print the nbgitpuller link that opens the "
+                               "course on a JupyterHub")
+    link.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
+    link.add_argument("--repository", required=True,
+                      help="the course's git URL, e.g. https://github.com/ORG/rnn-course")
+    link.add_argument("--branch", default="main")
+    link.add_argument("--lesson", default="01_rnn_cell_forward", help="the notebook it opens")
+    link.add_argument("--classic", action="store_true", help="open the classic interface")
     return parser
 
 
@@ -186,6 +194,16 @@ def _classroom(args):
     return 0
 
 
+def _hub_link(args):
+    from rnn_course.hub import hub_link
+
+    try:
+        print(hub_link(args.hub, args.repository, args.branch, args.lesson, args.classic))
+    except ValueError as error:
+        raise GradeError(str(error)) from None
+    return 0
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
@@ -195,6 +213,8 @@ def main(argv=None):
             return _gradescope(args)
         if args.command in ("classroom", "classroom-workflow"):
             return _classroom(args)
+        if args.command == "hub-link":
+            return _hub_link(args)
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))

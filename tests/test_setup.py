@@ -85,7 +85,7 @@ def test_constraints_pin_every_declared_package_inside_its_range():
 
 def test_postbuild_installs_the_package_after_the_environment():
     postbuild = (ROOT / "postBuild").read_text()
-    assert "pip install --no-deps -e ." in postbuild
+    assert "pip install --no-deps ." in postbuild  # not -e: a hub mounts homes over it
     assert (ROOT / "postBuild").stat().st_mode & 0o111
     # a binder/ folder would make repo2docker ignore the files at the top level
     assert not (ROOT / "binder").exists()

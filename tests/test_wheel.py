@@ -88,3 +88,37 @@ def test_the_installed_wheel_works_from_another_folder(wheel, tmp_path):
     script = subprocess.run([str(python), "-m", "rnn_course.cli", "--help"], cwd=elsewhere,
                             env=environment, capture_output=True, text=True)
     assert script.returncode == 0 and "grade" in script.stdout, script.stderr
+
+
+def test_a_lesson_runs_from_a_home_that_holds_only_the_notebooks(wheel, tmp_path):
+    """A JupyterHub that mounts each student's persistent home over the image's copy of the
+    repository: the course installed without -e (as postBuild does) still serves the lessons
+    that nbgitpuller put into the home, with no checkout anywhere on the path."""
+    python, site_packages = fresh_environment(tmp_path / "venv")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site_packages), str(wheel)], check=True, capture_output=True)
+    subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix",
+                    str(tmp_path / "venv")], check=True, capture_output=True)
+    home = tmp_path / "home" / "rnn-course"
+    shutil.copytree(ROOT / "notebooks", home / "notebooks")
+    shutil.copy(ROOT / "solutions" / "01_rnn_cell_forward.ipynb", home / "notebooks" / "run.ipynb")
+    program = textwrap.dedent("""
+        import sys, nbformat, nbclient, rnn_utils
+        assert rnn_utils.__file__.startswith(sys.argv[1]), rnn_utils.__file__
+        notebook = nbformat.read("run.ipynb", as_version=4)
+        notebook.cells.append(nbformat.v4.new_code_cell(
+            "import rnn_utils; print('kernel:', rnn_utils.__file__)"))
+        nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+        outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+        assert not [o for o in outputs if o.output_type == "error"]
+        print("".join(o.get("text", "") for o in outputs if o.output_type == "stream"))
+    """)
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    environment.update(HOME=str(tmp_path / "home"),
+                       JUPYTER_PATH=str(tmp_path / "venv" / "share" / "jupyter"))
+    result = subprocess.run([str(python), "-c", program, str(site_packages)],
+                            cwd=home / "notebooks", env=environment, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "rnn_cell_forward: all checks passed" in result.stdout
+    assert f"kernel: {site_packages}" in result.stdout  # the kernel's too, not a checkout's
