@@ -24,7 +24,7 @@ from rnn_course.grade_files import entry_kind, list_folder, printable_name
 from rnn_course.grade_judge import exercises, make_task, new_salt
 from rnn_course.grade_report import feedback_text, write_outputs
 from rnn_course.grade_run import Job, Settings, run_jobs
-from rnn_course.grade_sandbox import probe
+from rnn_course.grade_sandbox import Engine, probe
 from rnn_course.grade_verdict import Verdict, judge, one_line
 
 
@@ -156,10 +156,12 @@ def grade_students(course, roster, workers=1, timeout=60.0, memory=2 * 2**30, pr
     """Grade the Students ``roster()`` returns (called once the sandbox works) in ``course``
     (a grade_course.Course): the one engine of the batch grader and of a single submission."""
     _check_same_package(course)
-    engine = probe(sandbox)
+    engine = sandbox if isinstance(sandbox, Engine) else probe(sandbox)
     (report or (lambda line: None))(engine.describe())
     tasks = make_tasks(course)
     with tempfile.TemporaryDirectory(prefix="rnn-course-grading-") as private:
+        if engine.user:  # kernels run as that user without a sandbox: /course is reached here
+            Path(private).chmod(0o711)
         (Path(private) / "course").mkdir()
         settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
                             notebook_budget=notebook_budget, engine=engine,

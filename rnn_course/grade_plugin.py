@@ -104,7 +104,8 @@ def _start_kernels_in_sandboxes(settings_file):
             engine, limits, socket_dir, settings["course_dir"],
             [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
         specs.env = {} if engine.contained else {  # no sandbox: the kernel's view, by variables
-            "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(judge_socket)}
+            "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(judge_socket),
+            **_home_of(limits.user, socket_dir.parent)}
         km.start_kernel(**kwargs)
         kc = km.client()
         kc.start_channels()
@@ -118,6 +119,16 @@ def _start_kernels_in_sandboxes(settings_file):
         return km, kc
 
     nbval.kernel.start_new_kernel = start_new_kernel
+
+
+def _home_of(user, folder):
+    """Without a sandbox, a kernel run as another user gets a home it can write."""
+    if not (os.geteuid() == 0 and user):
+        return {}
+    home = folder / "home"
+    home.mkdir(mode=0o700, exist_ok=True)
+    os.chown(home, user, user)
+    return {"HOME": str(home), "MPLCONFIGDIR": str(home), "IPYTHONDIR": str(home / ".ipython")}
 
 
 def _limit_memory(limit):

@@ -125,6 +125,8 @@ def run_batch(batch, settings):
     """Run one batch in one pytest process. Returns (key -> Run for the notebooks that ran or
     broke, jobs to run again because the batch broke down before they started)."""
     folder = Path(tempfile.mkdtemp(prefix="rnn-course-grade-"))
+    if settings.engine is not None and settings.engine.user:  # kernels as that user, no
+        folder.chmod(0o711)  # sandbox: they must reach their folder (nothing else here)
     try:
         paths = _write_batch(folder, batch)
         events, broken = _run_pytest(folder, paths, settings)
@@ -168,7 +170,7 @@ def _sandbox_file(folder, settings):
     """The sandbox settings for the plugin, as a JSON file in the batch folder."""
     from rnn_course.grade_sandbox import Limits, process_limit
 
-    user = Limits.user if settings.engine.contained else 0
+    user = Limits.user if settings.engine.contained else settings.engine.user
     limits = dataclasses.asdict(Limits(memory=settings.memory, user=user,
                                        processes=process_limit()))
     path = folder / "sandbox.json"

@@ -20,15 +20,18 @@ setup.sh makes) let the scripts run anywhere, which is how the tests run them.
 The sandbox: bubblewrap, which setup.sh installs, when it works in the container. A
 container may not allow the namespaces it needs (a default Docker container does not). Then,
 unless the zip was built with ``--require-sandbox`` (no points, and why), the submission is
-graded with ``--sandbox none``, and the results say so: Gradescope's container, one per
-submission, still keeps students apart, but the student's code runs as the grader's user in
-it (it could read the course's installed reference, for instance). See docs/platforms.md.
+graded without bubblewrap inside Gradescope's container, which holds this submission alone,
+and the results say so. Run as root there (as Gradescope runs it), the grader still runs
+every kernel as an unprivileged user of its own (CONTAINER_USER). That user cannot read the
+installed reference and checks (made root's only) and cannot write the results. Whatever it
+leaves running is killed before the results are written.
 """
 
 import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,11 +44,12 @@ from rnn_course.grade import GradeError
 from rnn_course.grade_course import CourseError, load_course
 from rnn_course.grade_files import entry_kind, list_folder
 from rnn_course.grade_report import number, write_text_atomic
-from rnn_course.grade_sandbox import EngineError, probe
+from rnn_course.grade_sandbox import Engine, EngineError, probe
 from rnn_course.grade_single import grade_single
 
 CONFIG = "gradescope.json"
 VENV = "/autograder/rnn-course-venv"
+CONTAINER_USER = 65533  # the kernels' uid without bubblewrap (not nobody: nothing else runs as it)
 MAX_FILES = 50  # files of a submission looked at; the rest are listed as not graded
 TEMPLATES = Path(__file__).with_name("platforms")
 
@@ -126,32 +130,66 @@ def run_autograder(root):
     config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
     said = []
     try:
-        sandbox = choose_sandbox(config, said)
+        engine = choose_sandbox(config, said)
         graded, student = grade_single(
             submission_files(root / "submission"), source / "course",
-            lessons=config["lessons"], sandbox=sandbox, workers=os.cpu_count() or 1,
+            lessons=config["lessons"], sandbox=engine, workers=os.cpu_count() or 1,
             timeout=config["timeout"], memory=config["memory"],
             notebook_budget=config["notebook_timeout"], report=said.append)
         results = results_json(graded, student, config, said)
     except (GradeError, CourseError, EngineError) as error:
         results = failure_json(config, error)
+    finally:
+        stop_leftovers()
     (root / "results").mkdir(parents=True, exist_ok=True)
     write_text_atomic(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
     return results
 
 
 def choose_sandbox(config, said):
-    """bubblewrap when it works; else ``none`` inside Gradescope's container, said in the
-    results, unless the zip requires the sandbox (then EngineError: the results say why)."""
+    """bubblewrap when it works; else, unless the zip requires it (EngineError: the results
+    say why), no sandbox inside Gradescope's container, with the kernels as CONTAINER_USER
+    when the grader is root (as on Gradescope), said in the results."""
     try:
-        return probe(config["sandbox"]).name
+        return probe(config["sandbox"])
     except EngineError as error:
         if config.get("require_sandbox"):
             raise
-        said.append(f"Graded WITHOUT a sandbox: {error}. Gradescope's container (this "
-                    "submission's alone) was the only containment; build the autograder with "
-                    "--require-sandbox to refuse to grade without one.")
-        return "none"
+        if os.geteuid() != 0:
+            said.append(f"Graded WITHOUT a sandbox ({error}), as the grader's user: build the "
+                        "autograder with --require-sandbox to refuse this.")
+            return Engine("none")
+        _protect_answers()
+        said.append(f"Graded without bubblewrap ({error}): in this submission's own container, "
+                    f"the kernels ran as uid {CONTAINER_USER}, which can read neither the "
+                    "course's answers nor the results; build the autograder with "
+                    "--require-sandbox to refuse to grade without bubblewrap.")
+        return Engine("none", detail="in the autograder's container", user=CONTAINER_USER)
+
+
+def _protect_answers():
+    """The installed reference and checks readable by root alone (the grader's judge reads
+    them), not by the kernels' user."""
+    import rnn_utils
+
+    package = Path(rnn_utils.__file__).parent
+    for path in [package / "reference.py", package / "checks"]:
+        if path.exists():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def stop_leftovers(user=None):
+    """Kill whatever the kernels' user still runs (they ran as CONTAINER_USER, a uid nothing
+    else uses), so that nothing of the submission outlives its grading."""
+    user = CONTAINER_USER if user is None else user
+    if os.geteuid() != 0:
+        return
+    for pid in filter(str.isdigit, list_folder("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == user:
+                os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            continue
 
 
 def submission_files(folder):

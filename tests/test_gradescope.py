@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -44,26 +46,55 @@ def autograder(tmp_path_factory):
     setup = subprocess.run([BASH, str(work / "source" / "setup.sh")], env=environment,
                            capture_output=True, text=True, cwd=work / "source")
     assert setup.returncode == 0, setup.stderr
-    return {"zip": archive, "root": work, "python": python, "env": environment,
+    return {"zip": archive, "root": work, "python": python, "venv": work / "venv",
+            "env": environment,
             "setup": setup.stdout}
 
 
 def run_autograder(autograder, tmp_path, files, path=None):
     """A fresh /autograder of ``tmp_path``: source/ from the set-up one, submission/ of
-    ``files`` (name -> bytes); returns results.json."""
+    ``files`` (name -> bytes); run_autograder run as Gradescope runs it (in a container, as
+    root, at /autograder); returns results.json."""
     root = tmp_path / "autograder"
     shutil.copytree(autograder["root"] / "source", root / "source", symlinks=True)
     (root / "submission").mkdir()
     for name, data in files.items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_bytes(data)
-    environment = {**autograder["env"], "AUTOGRADER_ROOT": str(root)}
+    inside = Path("/autograder") if CONTAINED else root
+    python = inside / "rnn-course-venv" / "bin" / "python" if CONTAINED else autograder["python"]
+    environment = {**autograder["env"], "AUTOGRADER_ROOT": str(inside),
+                   "RNN_COURSE_PYTHON": str(python)}
     if path is not None:
         environment["PATH"] = path
-    done = subprocess.run([BASH, str(root / "source" / "run_autograder")], env=environment,
-                          capture_output=True, text=True, cwd=tmp_path)
+    command = [BASH, str(inside / "source" / "run_autograder")]
+    if CONTAINED:
+        command = container(root, autograder["venv"]) + command
+    done = subprocess.run(command, env=environment, capture_output=True, text=True,
+                          cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+
+
+CONTAINED = os.geteuid() == 0 and shutil.which("bwrap") is not None
+
+
+def container(root, venv):
+    """A container like Gradescope's, made with bubblewrap (run as root, its capabilities
+    kept, its own PID namespace): the machine's files, ``root`` at /autograder with the course's
+    environment at /autograder/rnn-course-venv, and a /root that other users can traverse
+    (the Python installation may live under it, as with pyenv; in Gradescope's image it is in
+    /usr, readable by all)."""
+    options = [shutil.which("bwrap"), "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               "--unshare-pid", "--die-with-parent", "--cap-add", "ALL",
+               "--perms", "0755", "--tmpfs", "/root"]
+    for prefix in sorted({sys.base_prefix, os.path.realpath(sys.base_prefix)}):
+        if prefix.startswith("/root/"):
+            parents = [p for p in reversed(Path(prefix).parents) if str(p) not in ("/", "/root")]
+            options += [item for p in parents for item in ("--perms", "0755", "--dir", str(p))]
+            options += ["--ro-bind", prefix, prefix]
+    return options + ["--bind", str(root), "/autograder",
+                      "--bind", str(venv), "/autograder/rnn-course-venv", "--"]
 
 
 def test_the_zip_has_what_gradescope_runs_and_no_answer(autograder):
@@ -144,12 +175,13 @@ def test_a_broken_or_empty_submission_still_gets_results(autograder, tmp_path):
     assert "notes.txt" in results["output"] and results["score"] == 0
 
 
-def test_without_bubblewrap_it_grades_unsandboxed_and_says_so(autograder, tmp_path):
+def test_without_bubblewrap_it_grades_and_says_so(autograder, tmp_path):
     files = {"01_rnn_cell_forward.ipynb": (CLASS / "alice/01_rnn_cell_forward.ipynb").read_bytes()}
     results = run_autograder(autograder, tmp_path, files, path="/nonexistent")  # no bwrap
-    assert "Graded WITHOUT a sandbox: no working sandbox: bubblewrap is not installed" in (
+    assert "bubblewrap is not installed" in results["output"]
+    assert ("Graded without bubblewrap" if os.geteuid() == 0 else "Graded WITHOUT a sandbox") in (
         results["output"])
-    assert by_test(results)["rnn_cell_forward"]["score"] == 2
+    assert by_test(results)["rnn_cell_forward"]["score"] == 2, results
 
 
 def test_a_zip_that_requires_the_sandbox_gives_no_points_without_it(autograder, tmp_path):
@@ -189,11 +221,32 @@ rnn_cell_forward = _steal("rnn_cell_forward")
 '''
 
 
-def test_the_installed_reference_is_out_of_the_sandboxed_kernels_reach(autograder, tmp_path):
+HARM = '''\
+import os, subprocess
+results = os.path.join(os.environ.get("AUTOGRADER_ROOT", "/autograder"), "results")
+try:
+    os.makedirs(results, exist_ok=True)
+    with open(os.path.join(results, "results.json"), "w") as forged:
+        forged.write('{"score": 100}')
+except OSError:
+    pass
+subprocess.Popen(["/bin/sh", "-c", f"sleep 3; echo '{{\\"score\\": 100}}' > {results}/results.json"],
+                 start_new_session=True)  # outlive the grader, then forge the results
+'''
+
+
+@pytest.mark.parametrize("sandbox", ["bwrap", "container"])
+def test_the_installed_reference_is_out_of_the_kernels_reach(autograder, tmp_path, sandbox):
+    if sandbox == "container" and not CONTAINED:
+        pytest.skip("without bubblewrap, kernels run as another user only when root runs them")
     notebook = json.loads((CLASS / "bob/01_rnn_cell_forward.ipynb").read_text())
     graded = next(cell for cell in notebook["cells"] if cell.get("id") == "rnn_cell_forward")
-    graded["source"] = STEAL
+    graded["source"] = HARM + STEAL
     results = run_autograder(autograder, tmp_path, {
-        "01_rnn_cell_forward.ipynb": json.dumps(notebook).encode()})
+        "01_rnn_cell_forward.ipynb": json.dumps(notebook).encode()},
+        path="/nonexistent" if sandbox == "container" else None)
     test = by_test(results)["rnn_cell_forward"]
     assert test["score"] == 0 and "no reference implementation found" in test["output"], test
+    time.sleep(4)  # the leftover would have written by now
+    written = json.loads((tmp_path / "autograder/results/results.json").read_text())
+    assert written == results and written["score"] == 0
