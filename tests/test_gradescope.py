@@ -230,8 +230,8 @@ try:
         forged.write('{"score": 100}')
 except OSError:
     pass
-subprocess.Popen(["/bin/sh", "-c", f"sleep 3; echo '{{\\"score\\": 100}}' > {results}/results.json"],
-                 start_new_session=True)  # outlive the grader, then forge the results
+forge = f"sleep 3; echo '{{\\"score\\": 100}}' > {results}/results.json"
+subprocess.Popen(["/bin/sh", "-c", forge], start_new_session=True)  # outlive the grader
 '''
 
 
