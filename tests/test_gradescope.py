@@ -175,15 +175,6 @@ def test_a_broken_or_empty_submission_still_gets_results(autograder, tmp_path):
     assert "notes.txt" in results["output"] and results["score"] == 0
 
 
-def test_without_bubblewrap_it_grades_and_says_so(autograder, tmp_path):
-    files = {"01_rnn_cell_forward.ipynb": (CLASS / "alice/01_rnn_cell_forward.ipynb").read_bytes()}
-    results = run_autograder(autograder, tmp_path, files, path="/nonexistent")  # no bwrap
-    assert "bubblewrap is not installed" in results["output"]
-    assert ("Graded without bubblewrap" if os.geteuid() == 0 else "Graded WITHOUT a sandbox") in (
-        results["output"])
-    assert by_test(results)["rnn_cell_forward"]["score"] == 2, results
-
-
 def test_a_zip_that_requires_the_sandbox_gives_no_points_without_it(autograder, tmp_path):
     config = autograder["root"] / "source" / "gradescope.json"
     strict = tmp_path / "strict"
@@ -210,14 +201,14 @@ def _steal(function):
             text = open(path).read()
         except OSError:
             continue
-        if f"def {function}(" in text:
-            space = {}
+        if f"def {{function}}(" in text:
+            space = {{}}
             exec(compile(text, path, "exec"), space)
             return space[function]
     raise RuntimeError("no reference implementation found")
 
 
-rnn_cell_forward = _steal("rnn_cell_forward")
+{function} = _steal("{function}")
 '''
 
 
@@ -230,23 +221,42 @@ try:
         forged.write('{"score": 100}')
 except OSError:
     pass
-forge = f"sleep 3; echo '{{\\"score\\": 100}}' > {results}/results.json"
+forge = f"sleep 1; echo '{{\\"score\\": 100}}' > {results}/results.json"
 subprocess.Popen(["/bin/sh", "-c", forge], start_new_session=True)  # outlive the grader
 '''
 
 
-@pytest.mark.parametrize("sandbox", ["bwrap", "container"])
-def test_the_installed_reference_is_out_of_the_kernels_reach(autograder, tmp_path, sandbox):
-    if sandbox == "container" and not CONTAINED:
-        pytest.skip("without bubblewrap, kernels run as another user only when root runs them")
-    notebook = json.loads((CLASS / "bob/01_rnn_cell_forward.ipynb").read_text())
-    graded = next(cell for cell in notebook["cells"] if cell.get("id") == "rnn_cell_forward")
-    graded["source"] = HARM + STEAL
-    results = run_autograder(autograder, tmp_path, {
-        "01_rnn_cell_forward.ipynb": json.dumps(notebook).encode()},
-        path="/nonexistent" if sandbox == "container" else None)
-    test = by_test(results)["rnn_cell_forward"]
+def hostile(lesson, function):
+    """The untouched release of ``lesson`` whose graded cell tries to forge the results and
+    to take the reference implementation of ``function`` from the installed package."""
+    notebook = json.loads((CLASS / f"bob/{lesson}.ipynb").read_text())
+    graded = next(cell for cell in notebook["cells"] if cell.get("id") == function)
+    graded["source"] = HARM + STEAL.format(function=function)
+    return json.dumps(notebook).encode()
+
+
+def assert_defeated(results, root, function):
+    test = by_test(results)[function]
     assert test["score"] == 0 and "no reference implementation found" in test["output"], test
-    time.sleep(4)  # the leftover would have written by now
-    written = json.loads((tmp_path / "autograder/results/results.json").read_text())
-    assert written == results and written["score"] == 0
+    time.sleep(2)  # a leftover process would have forged the results by now
+    assert json.loads((root / "autograder/results/results.json").read_text()) == results
+
+
+def test_the_sandboxed_kernel_cannot_reach_the_installed_reference(autograder, tmp_path):
+    results = run_autograder(autograder, tmp_path, {
+        "01_rnn_cell_forward.ipynb": hostile("01_rnn_cell_forward", "rnn_cell_forward")})
+    assert "sandbox: bwrap" in results["output"]
+    assert_defeated(results, tmp_path, "rnn_cell_forward")
+
+
+def test_without_bubblewrap_it_grades_as_another_user_and_says_so(autograder, tmp_path):
+    files = {"01_rnn_cell_forward.ipynb": (CLASS / "alice/01_rnn_cell_forward.ipynb").read_bytes(),
+             "02_rnn_forward.ipynb": hostile("02_rnn_forward", "rnn_forward")}
+    results = run_autograder(autograder, tmp_path, files, path="/nonexistent")  # no bwrap
+    assert "bubblewrap is not installed" in results["output"]
+    assert by_test(results)["rnn_cell_forward"]["score"] == 2, results
+    if not CONTAINED:  # an ordinary user: no other user to run the kernels as
+        assert "Graded WITHOUT a sandbox" in results["output"]
+        return
+    assert "Graded without bubblewrap" in results["output"] and "uid 65533" in results["output"]
+    assert_defeated(results, tmp_path, "rnn_forward")
