@@ -19,6 +19,12 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) -e '.[dev]'
+	@# nbgrader (a dev dependency, for its tests) would add its instructor panels to the
+	@# students' JupyterLab: off in this environment (docs/nbgrader.md says how to turn them on)
+	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for part in formgrader validate_assignment assignment_list course_list; do \
+		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part \
+			>/dev/null 2>&1 || exit 1; done
 	touch $(STAMP)
 
 lab: $(STAMP)  ## open the course in JupyterLab

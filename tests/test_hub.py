@@ -43,10 +43,16 @@ def test_a_link_needs_urls(hub, repository):
         hub_link(hub, repository)
 
 
-def test_nbgitpuller_is_installed_and_enabled_in_the_jupyter_server():
+@pytest.fixture(scope="module")
+def server_extensions():
+    """What `jupyter server extension list` says, without its colours."""
     result = subprocess.run([sys.executable, "-m", "jupyter", "server", "extension", "list"],
                             capture_output=True, text=True)
-    listed = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)  # colours
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
+
+
+def test_nbgitpuller_is_installed_and_enabled_in_the_jupyter_server(server_extensions):
+    listed = server_extensions
     assert re.search(r"^\s*nbgitpuller enabled$", listed, re.MULTILINE), listed
     assert re.search(r"^\s*nbgitpuller [0-9.]+ OK$", listed, re.MULTILINE), listed
 
@@ -54,3 +60,15 @@ def test_nbgitpuller_is_installed_and_enabled_in_the_jupyter_server():
 def test_the_environment_files_carry_nbgitpuller():
     assert "\n  - nbgitpuller" in (ROOT / "environment.yml").read_text()
     assert '"nbgitpuller' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_nbgrader_adds_no_instructor_panels_to_the_students_lab(server_extensions):
+    """nbgrader is a dev dependency (its tests); `make install` turns its JupyterLab panels and
+    server extensions off, so a student's `make lab` shows the course only."""
+    if not (Path(sys.prefix) / ".installed").exists():
+        pytest.skip("not the environment `make install` made")
+    clean = re.compile(r"\x1b\[[0-9;]*m")
+    lab = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"],
+                         capture_output=True, text=True)
+    assert re.search(r"@jupyter/nbgrader \S+ disabled", clean.sub("", lab.stdout + lab.stderr))
+    assert not re.search(r"nbgrader\S* enabled", server_extensions), server_extensions
