@@ -1,4 +1,5 @@
-"""The instructor's command line: `rnn-course build [--check]` and `rnn-course grade`."""
+"""The instructor's command line: `rnn-course build [--check]`, `rnn-course grade` and
+`rnn-course nbgrader`."""
 
 import argparse
 import os
@@ -12,6 +13,7 @@ from rnn_course.grade import GradeError, Progress, grade
 from rnn_course.grade_course import CourseError
 from rnn_course.grade_sandbox import ENGINE_CHOICES, EngineError
 from rnn_course.lesson import LessonError
+from rnn_course.nbgrader_course import NbgraderCourseError, write_course
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
@@ -78,7 +80,41 @@ def _parser():
                               "current folder)")
     grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
                               help="grade only these lessons (names or numbers, e.g. 01 02)")
+    _nbgrader_parser(commands)
     return parser
+
+
+# ---- rnn-course nbgrader ---------------------------------------------------------------------
+
+
+def _nbgrader_parser(commands):
+    nbgrader = commands.add_parser(
+        "nbgrader", help="write an nbgrader course (source/<lesson>/, nbgrader_config.py)",
+        description="Write COURSE_DIR/source/<lesson>/<lesson>.ipynb (from the solutions, "
+                    "answers inside BEGIN/END SOLUTION), its figures, and COURSE_DIR/"
+                    "nbgrader_config.py. See docs/nbgrader.md.")
+    nbgrader.add_argument("course_dir", metavar="COURSE_DIR",
+                          help="the nbgrader course folder (made if needed)")
+    nbgrader.add_argument("--lessons", nargs="+", metavar="LESSON",
+                          help="only these lessons (names or numbers, e.g. 01 02)")
+    nbgrader.add_argument("--course-id", default="rnn-course",
+                          help="nbgrader's CourseDirectory.course_id (default: rnn-course)")
+    nbgrader.add_argument("--root", help="course checkout (default: found from the current "
+                          "folder)")
+
+
+def _nbgrader(args):
+    root = Path(args.root) if args.root else find_root()
+    written = write_course(args.course_dir, root, only=args.lessons, course_id=args.course_id,
+                           log=lambda line: None)
+    lessons = sorted({path.parent.name for path in written if path.suffix == ".ipynb"})
+    print(f"rnn-course nbgrader: wrote {len(written)} files into {args.course_dir} "
+          f"({', '.join(lessons)}); next: cd {args.course_dir} && nbgrader generate_assignment "
+          f"{lessons[0]}", file=sys.stderr)
+    return 0
+
+
+# ---- entry point -------------------------------------------------------------------------
 
 
 def main(argv=None):
@@ -86,10 +122,13 @@ def main(argv=None):
     try:
         if args.command == "grade":
             return _grade(args)
+        if args.command == "nbgrader":
+            return _nbgrader(args)
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))
-    except (LessonError, FileNotFoundError, CourseError, GradeError, EngineError) as error:
+    except (LessonError, FileNotFoundError, CourseError, GradeError, EngineError,
+            NbgraderCourseError) as error:
         print(f"rnn-course: {error}", file=sys.stderr)
         return 2
     if args.check and stale:
