@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rnn_course.build import build_course
 from rnn_course.grade import GradeError, Progress, grade
-from rnn_course.grade_course import CourseError
+from rnn_course.grade_course import CourseError, load_course
 from rnn_course.grade_sandbox import ENGINE_CHOICES, EngineError
 from rnn_course.lesson import LessonError
 from rnn_course.nbgrader_course import NbgraderCourseError, write_course
@@ -80,8 +80,27 @@ def _parser():
                               "current folder)")
     grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
                               help="grade only these lessons (names or numbers, e.g. 01 02)")
+    grade_parser.add_argument("--gradebook", metavar="DB",
+                              help="also write the verdicts into this nbgrader gradebook.db "
+                              "(of a course made by `rnn-course nbgrader`; see docs/nbgrader.md)")
     _nbgrader_parser(commands)
     return parser
+
+
+def _gradebook_writer(args, root):
+    """For --gradebook: the function writing the rows into it, checked before grading (the
+    gradebook must hold every exercise graded); None without the option."""
+    if not args.gradebook:
+        return None
+    try:
+        from rnn_course import nbgrader_gradebook
+    except ImportError as error:
+        raise GradeError(f"--gradebook needs nbgrader: {error}") from None
+    try:
+        nbgrader_gradebook.check_gradebook(args.gradebook, load_course(root, args.lessons))
+    except nbgrader_gradebook.GradebookError as error:
+        raise GradeError(str(error)) from None
+    return lambda rows: nbgrader_gradebook.write_gradebook(args.gradebook, rows)
 
 
 # ---- rnn-course nbgrader ---------------------------------------------------------------------
@@ -139,6 +158,7 @@ def main(argv=None):
 
 def _grade(args):
     root = Path(args.course) if args.course else find_root()
+    to_gradebook = _gradebook_writer(args, root)
     start, said = time.monotonic(), []
 
     def report(line):
@@ -148,6 +168,8 @@ def _grade(args):
     rows = grade(args.submissions, args.out, root, workers=args.jobs, timeout=args.timeout,
                  memory=args.memory, lessons=args.lessons, progress=Progress(),
                  notebook_budget=args.notebook_timeout, sandbox=args.sandbox, report=report)
+    if to_gradebook:
+        to_gradebook(rows)
     students = len({row["student"] for row in rows})
     engine = said[0].split(" (")[0] if said else "sandbox: ?"
     print(f"rnn-course: graded {students} students in {time.monotonic() - start:.0f} s "

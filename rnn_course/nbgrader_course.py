@@ -30,7 +30,7 @@ from rnn_course.build import (
     to_text,
 )
 from rnn_course.grade_compose import compose, plain_cell
-from rnn_course.grade_course import CourseLesson, exercises_of, select_lessons
+from rnn_course.grade_course import CourseError, CourseLesson, exercises_of, select_lessons
 from rnn_course.lesson import read_lesson
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -147,6 +147,19 @@ def _write_lesson(lesson, course_dir, root):
 
 
 # ---- autograde: a submission repaired as rnn-course grade composes it ----------------------
+
+
+def is_lesson(release):
+    """True when ``release`` is a lesson of the course as released: every cell marked for
+    nbgrader, each graded cell followed by its check cell. Another assignment of the same
+    nbgrader course is left to nbgrader as it is (its unmarked cells are the student's)."""
+    if not all("nbgrader" in cell.get("metadata", {}) for cell in release.cells):
+        return False
+    try:
+        exercises_of(release, Path("release.ipynb"))
+    except CourseError:
+        return False
+    return True
 
 
 def repair(name, release, notebook):

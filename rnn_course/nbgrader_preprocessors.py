@@ -16,7 +16,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_solution
 
 from rnn_course.lesson import BEGIN
-from rnn_course.nbgrader_course import ANSWER_TAG, repair
+from rnn_course.nbgrader_course import ANSWER_TAG, is_lesson, repair
 
 
 class RefuseReleasedSolutions(NbGraderPreprocessor):
@@ -57,6 +57,9 @@ class RepairSubmission(NbGraderPreprocessor):
                                     f"release; run `nbgrader generate_assignment "
                                     f"{info['assignment']}` first")
         release = read(path, as_version=4)
+        if not is_lesson(release):
+            self.log.info("%s: not a lesson of the course, graded as submitted", path)
+            return nb, resources
         repaired, remarks = repair(info["notebook"], release, nb)
         for remark in remarks:
             self.log.info("%s/%s: %s", info["student"], info["notebook"], remark)
