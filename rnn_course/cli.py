@@ -87,6 +87,9 @@ def _parser():
     return parser
 
 
+# ---- rnn-course nbgrader, and rnn-course grade --gradebook --------------------------------
+
+
 def _gradebook_writer(args, root):
     """For --gradebook: the function writing the rows into it, checked before grading (the
     gradebook must hold every exercise graded); None without the option."""
@@ -101,9 +104,6 @@ def _gradebook_writer(args, root):
     except nbgrader_gradebook.GradebookError as error:
         raise GradeError(str(error)) from None
     return lambda rows: nbgrader_gradebook.write_gradebook(args.gradebook, rows)
-
-
-# ---- rnn-course nbgrader ---------------------------------------------------------------------
 
 
 def _nbgrader_parser(commands):
