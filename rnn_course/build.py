@@ -19,6 +19,7 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
 from rnn_course.lesson import read_lesson, strip_solution, without_markers
+from rnn_course.nbgrader_cells import as_released, marks
 
 FIGURES_FROM_SOLUTIONS = "../notebooks/figures/"
 FIGURES_FROM_NOTEBOOKS = "figures/"
@@ -45,42 +46,32 @@ def lesson_paths(root):
     return sorted(Path(root, "solutions").glob("[0-9][0-9]_*.py"))
 
 
-def _nbgrader(entry):
-    """nbgrader schema-3 metadata of a graded or check cell (None for other cells)."""
-    if entry.role == "graded":
-        return {"grade": False, "grade_id": entry.grade_id, "locked": False,
-                "schema_version": 3, "solution": True}
-    if entry.role == "check":
-        return {"grade": True, "grade_id": entry.grade_id, "locked": True, "points": entry.points,
-                "schema_version": 3, "solution": False}
-    return None
-
-
-def _new_cell(entry, source, student):
-    """A fresh cell for either version, with the lesson's metadata made explicit."""
+def new_cell(entry, source, mark_all=False, released=False):
+    """A fresh cell with the lesson's metadata made explicit: nbgrader marks on graded and
+    check cells (with ``mark_all``, every cell: the others read-only); with ``released``, the
+    checksums and lock flags of a release (rnn_course/nbgrader_cells.py)."""
     cell = copy.deepcopy(entry.cell)
     cell.source = source
     cell.id = entry.cell_id
     cell.metadata.pop("points", None)
-    nbgrader = _nbgrader(entry)
-    if nbgrader:
-        cell.metadata["nbgrader"] = nbgrader
-    if student and entry.role != "graded":
-        cell.metadata["editable"] = False
-        cell.metadata["deletable"] = False
+    if mark_all or entry.role in ("graded", "check"):
+        cell.metadata["nbgrader"] = marks(entry.role, entry.cell_id, entry.points)
+    if released:
+        as_released(cell)
     if cell.cell_type == "code":
         cell.outputs, cell.execution_count = [], None
     return cell
 
 
-def _notebook(cells):
+def notebook_of(cells):
     notebook = nbformat.v4.new_notebook(metadata=copy.deepcopy(NOTEBOOK_METADATA))
     notebook.cells = cells
     return notebook
 
 
 def student_notebook(lesson):
-    """The student version: answers replaced, answer cells left out, all but graded cells locked."""
+    """The student version: answers replaced, answer cells left out, all but graded cells locked
+    (read-only for nbgrader too, with nbgrader's checksums: the release nbgrader would make)."""
     cells = []
     for entry in lesson.cells:
         if entry.role == "answer":
@@ -89,13 +80,13 @@ def student_notebook(lesson):
         if entry.role == "graded":
             source = strip_solution(source)
         source = source.replace(FIGURES_FROM_SOLUTIONS, FIGURES_FROM_NOTEBOOKS)
-        cells.append(_new_cell(entry, source, student=True))
-    return _notebook(cells)
+        cells.append(new_cell(entry, source, mark_all=True, released=True))
+    return notebook_of(cells)
 
 
 def solution_notebook(lesson):
     """The solution version, not yet executed."""
-    return _notebook([_new_cell(e, e.cell.source, student=False) for e in lesson.cells])
+    return notebook_of([new_cell(e, e.cell.source) for e in lesson.cells])
 
 
 def _merge_streams(outputs):

@@ -1,4 +1,5 @@
-"""The instructor's command line: `rnn-course build [--check]` and `rnn-course grade`."""
+"""The instructor's command line: `rnn-course build [--check]`, `rnn-course grade` and
+`rnn-course nbgrader`."""
 
 import argparse
 import json
@@ -10,11 +11,12 @@ from pathlib import Path
 
 from rnn_course.build import build_course
 from rnn_course.grade import GradeError, Progress, grade
-from rnn_course.grade_course import CourseError
+from rnn_course.grade_course import CourseError, load_course
 from rnn_course.grade_report import number, write_outputs, write_text_atomic
 from rnn_course.grade_sandbox import ENGINE_CHOICES, EngineError
 from rnn_course.grade_single import as_json, grade_single
 from rnn_course.lesson import LessonError
+from rnn_course.nbgrader_course import NbgraderCourseError, write_course
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
@@ -74,23 +76,13 @@ def _parser():
                               "default when --out is not given)")
     grade_parser.add_argument("--student", default="submission", help="one student's "
                               "notebooks: the id in the rows (default: submission)")
-    grade_parser.add_argument("--jobs", type=positive(int), default=os.cpu_count() or 1,
-                              help="notebooks graded in parallel (default: all cores)")
-    grade_parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
-                              help="time limit per cell (default: 60)")
-    grade_parser.add_argument("--notebook-timeout", type=float, default=600.0, metavar="SECONDS",
-                              help="wall-clock budget of each notebook (default: 600; 0: none)")
-    grade_parser.add_argument("--memory", type=memory_size, default="2G",
-                              help="address-space limit per kernel (default: 2G; none: no limit)")
-    grade_parser.add_argument("--sandbox", choices=ENGINE_CHOICES, default="auto",
-                              help="where each kernel runs: auto (bubblewrap, which must work), "
-                              "bwrap, or none (no sandbox: only for a class you trust)")
-    grade_parser.add_argument("--course", help="course checkout (default: found from the "
-                              "current folder)")
-    grade_parser.add_argument("--lessons", nargs="+", metavar="LESSON",
-                              help="grade only these lessons (names or numbers, e.g. 01 02)")
+    _run_options(grade_parser)
+    grade_parser.add_argument("--gradebook", metavar="DB",
+                              help="also write the verdicts into this nbgrader gradebook.db "
+                              "(of a course made by `rnn-course nbgrader`; see docs/nbgrader.md)")
+    _nbgrader_parser(commands)
     _gradescope_parser(commands)
-    _classroom_parsers(commands, grade_parser)
+    _classroom_parsers(commands)
     link = commands.add_parser("hub-link", help="print the nbgitpuller link that opens the "
                                "course on a JupyterHub")
     link.add_argument("--hub", required=True, help="the hub's URL, e.g. https://hub.example.edu")
@@ -102,13 +94,34 @@ def _parser():
     return parser
 
 
-def _classroom_parsers(commands, grade_parser):
+def _run_options(parser, jobs=True):
+    """The options of a grading run: rnn-course grade, classroom and gradescope."""
+    if jobs:
+        parser.add_argument("--jobs", type=positive(int), default=os.cpu_count() or 1,
+                            help="notebooks graded in parallel (default: all cores)")
+    parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
+                        help="time limit per cell (default: 60)")
+    parser.add_argument("--notebook-timeout", type=float, default=600.0, metavar="SECONDS",
+                        help="wall-clock budget of each notebook (default: 600; 0: none)")
+    parser.add_argument("--memory", type=memory_size, default="2G",
+                        help="address-space limit per kernel (default: 2G; none: no limit)")
+    parser.add_argument("--sandbox", choices=ENGINE_CHOICES, default="auto",
+                        help="where each kernel runs: auto (bubblewrap, which must work), "
+                        "bwrap, or none (no sandbox: only for a class you trust)")
+    parser.add_argument("--course", help="course checkout (default: found from the current "
+                        "folder)")
+    parser.add_argument("--lessons", nargs="+", metavar="LESSON",
+                        help="only these lessons (names or numbers, e.g. 01 02; default: all)")
+
+
+def _classroom_parsers(commands):
     parser = commands.add_parser(
-        "classroom", parents=[], help="grade one student's notebooks for GitHub Classroom's "
-        "reporter (the command the classroom workflow runs)")
-    for action in grade_parser._actions:  # the options of `grade`, for one submission
-        if action.dest not in ("help", "out", "json"):
-            parser._add_action(action)
+        "classroom", help="grade one student's notebooks for GitHub Classroom's reporter "
+        "(the command the classroom workflow runs)")
+    parser.add_argument("submissions", metavar="NOTEBOOK", nargs="*",
+                        help="the student's .ipynb files")
+    parser.add_argument("--student", default="submission", help="the id in the rows")
+    _run_options(parser)
     parser.add_argument("--github-output", metavar="FILE", required=True,
                         help="the step's output file ($GITHUB_OUTPUT): result=<base64 JSON>")
     parser.add_argument("--summary", metavar="FILE",
@@ -133,23 +146,12 @@ def _gradescope_parser(commands):
                     "run_autograder grades each submission with rnn-course's engine and writes "
                     "results.json, one test per graded function.")
     parser.add_argument("--out", required=True, help="the zip to write, e.g. autograder.zip")
-    parser.add_argument("--lessons", nargs="+", metavar="LESSON",
-                        help="the lessons of this assignment (names or numbers; default: all)")
-    parser.add_argument("--timeout", type=positive(float), default=60.0, metavar="SECONDS",
-                        help="time limit per cell (default: 60)")
-    parser.add_argument("--notebook-timeout", type=float, default=600.0, metavar="SECONDS",
-                        help="wall-clock budget of each notebook (default: 600)")
-    parser.add_argument("--memory", type=memory_size, default="2G",
-                        help="address-space limit per kernel (default: 2G)")
-    parser.add_argument("--sandbox", choices=ENGINE_CHOICES, default="auto",
-                        help="as for grade; where bubblewrap does not work in Gradescope's "
-                        "container, kernels run as nobody there (see --require-sandbox)")
+    _run_options(parser, jobs=False)
     parser.add_argument("--require-sandbox", action="store_true",
-                        help="give no points (and say why) when bubblewrap does not work")
+                        help="give no points (and say why) when bubblewrap does not work in "
+                        "Gradescope's container (else: graded there, kernels as uid 65533)")
     parser.add_argument("--hidden", action="store_true",
                         help="tests visible to students only after the grades are published")
-    parser.add_argument("--course", help="course checkout (default: found from the current "
-                        "folder)")
 
 
 def _gradescope(args):
@@ -204,6 +206,57 @@ def _hub_link(args):
     return 0
 
 
+
+
+# ---- rnn-course nbgrader, and rnn-course grade --gradebook --------------------------------
+
+
+def _gradebook_writer(args, root):
+    """For --gradebook: the function writing the rows into it, checked before grading (the
+    gradebook must hold every exercise graded); None without the option."""
+    if not args.gradebook:
+        return None
+    try:
+        from rnn_course import nbgrader_gradebook
+    except ImportError as error:
+        raise GradeError(f"--gradebook needs nbgrader: {error}") from None
+    try:
+        nbgrader_gradebook.check_gradebook(args.gradebook, load_course(root, args.lessons))
+    except nbgrader_gradebook.GradebookError as error:
+        raise GradeError(str(error)) from None
+    return lambda rows: nbgrader_gradebook.write_gradebook(args.gradebook, rows)
+
+
+def _nbgrader_parser(commands):
+    nbgrader = commands.add_parser(
+        "nbgrader", help="write an nbgrader course (source/<lesson>/, nbgrader_config.py)",
+        description="Write COURSE_DIR/source/<lesson>/<lesson>.ipynb (from the solutions, "
+                    "answers inside BEGIN/END SOLUTION), its figures, and COURSE_DIR/"
+                    "nbgrader_config.py. See docs/nbgrader.md.")
+    nbgrader.add_argument("course_dir", metavar="COURSE_DIR",
+                          help="the nbgrader course folder (made if needed)")
+    nbgrader.add_argument("--lessons", nargs="+", metavar="LESSON",
+                          help="only these lessons (names or numbers, e.g. 01 02)")
+    nbgrader.add_argument("--course-id", default="rnn-course",
+                          help="nbgrader's CourseDirectory.course_id (default: rnn-course)")
+    nbgrader.add_argument("--root", help="course checkout (default: found from the current "
+                          "folder)")
+
+
+def _nbgrader(args):
+    root = Path(args.root) if args.root else find_root()
+    written = write_course(args.course_dir, root, only=args.lessons, course_id=args.course_id,
+                           log=lambda line: None)
+    lessons = sorted({path.parent.name for path in written if path.suffix == ".ipynb"})
+    print(f"rnn-course nbgrader: wrote {len(written)} files into {args.course_dir} "
+          f"({', '.join(lessons)}); next: cd {args.course_dir} && nbgrader generate_assignment "
+          f"{lessons[0]}", file=sys.stderr)
+    return 0
+
+
+# ---- entry point -------------------------------------------------------------------------
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
@@ -215,10 +268,13 @@ def main(argv=None):
             return _classroom(args)
         if args.command == "hub-link":
             return _hub_link(args)
+        if args.command == "nbgrader":
+            return _nbgrader(args)
         root = Path(args.root) if args.root else find_root()
         stale = build_course(root, check=args.check, only=args.lessons,
                              log=lambda line: print(line, file=sys.stderr))
-    except (LessonError, FileNotFoundError, CourseError, GradeError, EngineError) as error:
+    except (LessonError, FileNotFoundError, CourseError, GradeError, EngineError,
+            NbgraderCourseError) as error:
         print(f"rnn-course: {error}", file=sys.stderr)
         return 2
     if args.check and stale:
@@ -229,6 +285,7 @@ def main(argv=None):
 
 def _grade(args):
     root = Path(args.course) if args.course else find_root()
+    to_gradebook = _gradebook_writer(args, root)
     start, said = time.monotonic(), []
 
     def report(line):
@@ -242,11 +299,13 @@ def _grade(args):
     single = len(args.submissions) > 1 or first.endswith(".ipynb") or (
         os.path.lexists(first) and not os.path.isdir(first))
     if single:
-        where = _grade_single(args, root, options)
+        where = _grade_single(args, root, options, to_gradebook)
     else:
         if not args.out:
             raise GradeError("give --out OUT, the folder for the results of a class")
         rows = grade(args.submissions[0], args.out, root, lessons=args.lessons, **options)
+        if to_gradebook:
+            to_gradebook(rows)
         where = f"{len({row['student'] for row in rows})} students"
         where += f"; results in {Path(args.out) / 'grades.csv'}"
     engine = said[0].split(" (")[0] if said else "sandbox: ?"
@@ -255,7 +314,7 @@ def _grade(args):
     return 0
 
 
-def _grade_single(args, root, options):
+def _grade_single(args, root, options, to_gradebook=None):
     """One student's notebooks: JSON on stdout or in --json FILE, grade files in --out."""
     missing = [path for path in args.submissions if not os.path.lexists(path)]
     if missing:
@@ -264,6 +323,8 @@ def _grade_single(args, root, options):
                                    lessons=args.lessons, **options)
     if args.out:
         write_outputs(Path(args.out), graded.rows, graded.feedback)
+    if to_gradebook:
+        to_gradebook(graded.rows)
     text = json.dumps(as_json(graded, student), indent=2, ensure_ascii=False) + "\n"
     if args.json and args.json != "-":
         write_text_atomic(Path(args.json), text)

@@ -71,7 +71,7 @@ def read_submission(path):
         content = _upgrade(content)
     if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
         raise NotANotebook("JSON without a list of cells")
-    return [_plain_cell(cell) for cell in content["cells"] if isinstance(cell, dict)]
+    return [plain_cell(cell) for cell in content["cells"] if isinstance(cell, dict)]
 
 
 def _upgrade(content):
@@ -81,7 +81,9 @@ def _upgrade(content):
         raise NotANotebook(f"nbformat 3 notebook that cannot be converted: {error}") from None
 
 
-def _plain_cell(cell):
+def plain_cell(cell):
+    """A notebook cell (a dict as JSON gives it) as a plain dict: cell_type, source, id,
+    metadata, each of its type whatever the file held."""
     source = cell.get("source", "")
     if isinstance(source, list):
         source = "".join(part for part in source if isinstance(part, str))

@@ -138,12 +138,12 @@ def load_course(root, only=None):
     if not releases:
         raise CourseError(f"no lesson notebooks (NN_topic.ipynb) in {root / 'notebooks'}")
     names = [path.stem for path in releases]
-    wanted = _select(names, only)
+    wanted = select_lessons(names, only)
     lessons = [_load_lesson(root, name) for name in names if name in wanted]
     return Course(root, lessons, tuple(names))
 
 
-def _select(names, only):
+def select_lessons(names, only):
     """The lesson names ``only`` designates (all when it is empty); CourseError for unknown ones."""
     if not only:
         return set(names)
@@ -165,7 +165,7 @@ def _load_lesson(root, name):
                           "(run `rnn-course build`)")
     release = _read(release_path)
     solution = _read(solution_path)
-    exercises = _exercises(release, release_path)
+    exercises = exercises_of(release, release_path)
     expected = {ex.check_id: _expected_outputs(solution, ex, solution_path) for ex in exercises}
     return CourseLesson(name, release, expected, exercises)
 
@@ -177,7 +177,7 @@ def _read(path):
         raise CourseError(f"{path} cannot be read: {error}") from error
 
 
-def _exercises(release, path):
+def exercises_of(release, path):
     """The exercises of a release notebook: each graded cell with the check cell after it."""
     exercises = []
     cells = release.cells

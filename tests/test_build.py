@@ -155,25 +155,35 @@ def test_no_answer_line_leaks_into_the_student_notebook(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_graded_and_check_cells_and_locks(lesson):
+    """Every cell carries nbgrader's marks as a release does (checksums: tests/test_nbgrader.py
+    compares them with nbgrader's): the graded cell a solution cell that cannot be deleted, its
+    check cell a read-only grade cell, every other cell read-only with its cell id as grade_id."""
     notebook = committed("notebooks", lesson)
     cells = notebook.cells
     graded = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert graded, "a lesson has at least one graded cell"
+
+    def marks(cell, **extra):
+        return {"grade": False, "grade_id": cell.id, "locked": True, "schema_version": 3,
+                "solution": False, "cell_type": cell.cell_type,
+                "checksum": cell.metadata["nbgrader"]["checksum"], **extra}
+
     for index, cell in enumerate(cells):
-        nbgrader = cell.metadata.get("nbgrader")
-        if nbgrader and nbgrader["solution"]:
-            assert nbgrader == {"grade": False, "grade_id": nbgrader["grade_id"], "locked": False,
-                                "schema_version": 3, "solution": True}
+        nbgrader = cell.metadata["nbgrader"]
+        assert len(nbgrader["checksum"]) == 32
+        if nbgrader["solution"]:
+            assert nbgrader == marks(cell, locked=False, solution=True)
+            assert cell.id == nbgrader["grade_id"] and cell.cell_type == "code"
             assert "raise NotImplementedError()" in cell.source
-            assert "editable" not in cell.metadata and "deletable" not in cell.metadata
+            assert "editable" not in cell.metadata and cell.metadata["deletable"] is False
             check = cells[index + 1]
-            assert check.metadata["nbgrader"] == {
-                "grade": True, "grade_id": f"check_{nbgrader['grade_id']}", "locked": True,
-                "points": check.metadata["nbgrader"]["points"], "schema_version": 3,
-                "solution": False}
-            assert check.metadata["nbgrader"]["points"] >= 1
-            assert f"check_{nbgrader['grade_id']}({nbgrader['grade_id']})" in check.source
-        else:
+            points = check.metadata["nbgrader"]["points"]
+            assert check.metadata["nbgrader"] == marks(check, grade=True, points=points)
+            assert check.id == f"check_{cell.id}" and points >= 1
+            assert f"check_{cell.id}({cell.id})" in check.source
+        elif not nbgrader["grade"]:
+            assert nbgrader == marks(cell)
+        if not nbgrader["solution"]:
             assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
