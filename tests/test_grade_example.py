@@ -219,7 +219,6 @@ def grade_alone(student, folder, tmp_path, names=None):
     ("carol", None),  # a seeded bug, prints and warnings, an added cell that raises
     ("erin", None),  # tampering: a replaced check, an edited locked import, a deleted cell
     ("frank", ["homework (1).ipynb", "my rnn.ipynb"]),  # no ids or metadata; renamed files
-    ("dave", None),  # lesson 02 not handed in
 ])
 def test_one_submission_gets_the_batch_verdicts_and_feedback(graded, tmp_path, student, names):
     alone = grade_alone(student, CLASS / student, tmp_path, names)
@@ -228,8 +227,7 @@ def test_one_submission_gets_the_batch_verdicts_and_feedback(graded, tmp_path, s
     assert columns == batch
     assert alone["points"] == sum(int(r["points"]) for r in batch)
     feedback = (graded["out"] / "feedback" / f"{student}.md").read_text(encoding="utf-8")
-    if student != "dave":  # dave's folder also holds notes.txt, which is not handed in here
-        assert alone["feedback"] == feedback
+    assert alone["feedback"] == feedback
     assert [e["file"] for e in alone["exercises"]] == (
         names or [f"{lesson}.ipynb" if (CLASS / student / f"{lesson}.ipynb").exists() else None
                   for lesson in LESSONS])

@@ -157,22 +157,23 @@ def test_a_submission_gets_one_test_per_graded_function(autograder, tmp_path):
     assert all(t["visibility"] == "visible" for t in results["tests"])
 
 
-def test_tampering_and_missing_metadata_are_graded_as_by_rnn_course_grade(autograder, tmp_path):
-    files = {f"{lesson}.ipynb": (CLASS / student / f"{lesson}.ipynb").read_bytes()
-             for student, lesson in (("erin", "02_rnn_forward"), ("frank", "01_rnn_cell_forward"))}
-    tests = by_test(run_autograder(autograder, tmp_path, files))
-    assert (tests["rnn_forward"]["score"], tests["rnn_cell_forward"]["score"]) == (
-        expected("erin")["rnn_forward"][0], expected("frank")["rnn_cell_forward"][0])
-
-
-def test_a_broken_or_empty_submission_still_gets_results(autograder, tmp_path):
-    results = run_autograder(autograder, tmp_path, {"01_rnn_cell_forward.ipynb": b"{oops",
+def test_a_broken_file_and_one_without_metadata_are_graded_as_by_rnn_course_grade(
+        autograder, tmp_path):
+    frank = (CLASS / "frank/01_rnn_cell_forward.ipynb").read_bytes()  # no ids, no metadata
+    results = run_autograder(autograder, tmp_path, {"upload.ipynb": frank,
+                                                   "02_rnn_forward.ipynb": b"{oops",
                                                    "notes.txt": b"hello"})
     tests = by_test(results)
-    assert tests["rnn_cell_forward"]["score"] == 0
-    assert "not a valid notebook" in tests["rnn_cell_forward"]["output"]
-    assert "missing" in tests["rnn_forward"]["output"]
-    assert "notes.txt" in results["output"] and results["score"] == 0
+    assert tests["rnn_cell_forward"]["score"] == expected("frank")["rnn_cell_forward"][0] == 2
+    assert tests["rnn_forward"]["score"] == 0
+    assert "not a valid notebook" in tests["rnn_forward"]["output"]
+    assert "notes.txt" in results["output"] and results["score"] == 2
+
+
+def test_a_missing_lesson_gives_missing_tests(autograder, tmp_path):
+    results = run_autograder(autograder, tmp_path, {"notes.txt": b"hello"})
+    assert [t["output"].split(":")[0] for t in results["tests"]] == ["missing", "missing"]
+    assert results["score"] == 0
 
 
 def test_a_zip_that_requires_the_sandbox_gives_no_points_without_it(autograder, tmp_path):
@@ -244,8 +245,10 @@ def assert_defeated(results, root, function):
 
 def test_the_sandboxed_kernel_cannot_reach_the_installed_reference(autograder, tmp_path):
     results = run_autograder(autograder, tmp_path, {
-        "01_rnn_cell_forward.ipynb": hostile("01_rnn_cell_forward", "rnn_cell_forward")})
+        "01_rnn_cell_forward.ipynb": hostile("01_rnn_cell_forward", "rnn_cell_forward"),
+        "02_rnn_forward.ipynb": (CLASS / "erin/02_rnn_forward.ipynb").read_bytes()})  # tamperer
     assert "sandbox: bwrap" in results["output"]
+    assert by_test(results)["rnn_forward"]["score"] == expected("erin")["rnn_forward"][0]
     assert_defeated(results, tmp_path, "rnn_cell_forward")
 
 
