@@ -51,7 +51,8 @@ def fresh_environment(folder):
     """A new virtual environment that sees this one's dependencies but not its editable
     install of the course: a .pth line adds the dependencies' folder to the path, and the .pth
     files inside that folder (the editable finder among them) are not run."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    base = os.path.realpath(sys.executable)  # made from the interpreter, as a user makes one
+    subprocess.run([base, "-m", "venv", "--without-pip", str(folder)], check=True)
     python = folder / ("Scripts" if os.name == "nt" else "bin") / "python"
     paths = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
                            check=True, capture_output=True, text=True)
