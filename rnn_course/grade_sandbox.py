@@ -233,8 +233,7 @@ def _python_mounts():
     site-packages folder on the path (one a .pth file adds). Mounted after the private /tmp
     and home, so that a checkout or environment under /tmp stays visible."""
     mounts, mounted = [], []
-    for prefix in sorted({sys.base_prefix, sys.prefix, os.path.dirname(
-            os.path.dirname(os.path.realpath(sys.executable)))}):
+    for prefix in sorted({sys.base_prefix, sys.prefix, *_executable_prefixes()}):
         if not prefix.startswith(SYSTEM_DIRS):
             mounts += [*_parents(prefix), "--ro-bind", prefix, prefix]
         mounted.append(prefix)
@@ -245,6 +244,19 @@ def _python_mounts():
             mounts += [*_parents(folder), "--ro-bind", folder, folder]
             mounted.append(folder)
     return mounts
+
+
+def _executable_prefixes(executable=None):
+    """The installation folder (two above bin/python) of every link on the way from this
+    Python to the real file: a virtual environment made from another one links through it."""
+    path, prefixes = executable or sys.executable, []
+    for _ in range(40):  # a loop of links ends here as well
+        prefixes.append(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+        if not os.path.islink(path):
+            break
+        path = os.path.join(os.path.dirname(path), os.readlink(path))
+    real = os.path.dirname(os.path.dirname(os.path.realpath(executable or sys.executable)))
+    return [*prefixes, real]
 
 
 def _hide_installed_package(course_dir):

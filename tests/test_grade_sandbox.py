@@ -10,6 +10,7 @@ otherwise correct function return None, so it shows as a failed row.
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -234,3 +235,21 @@ def test_an_environment_under_tmp_is_mounted_over_the_private_tmp(monkeypatch):
                  command[i - 1] == "--tmpfs")
     venv = command.index("/tmp/checkout/.venv")
     assert command[venv - 1] == "--ro-bind" and venv > tmpfs
+
+
+def test_every_environment_the_python_links_through_is_mounted(tmp_path, monkeypatch):
+    """A virtual environment made from another one (Python 3.10 links bin/python to the other
+    environment's, not to the interpreter): the kernel must find every link's folder."""
+    from rnn_course import grade_sandbox
+
+    first, second = tmp_path / "first" / "bin", tmp_path / "second" / "bin"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    (second / "python").symlink_to(os.path.realpath(sys.executable))
+    (first / "python").symlink_to("../../second/bin/python")  # relative, as venv may write
+    real = os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))
+    monkeypatch.setattr(sys, "executable", str(first / "python"))
+    command = grade_sandbox.kernel_command(
+        probe("bwrap"), grade_sandbox.Limits(), "/tmp/sockets", "/tmp/course", ["python"])
+    mounted = {command[i + 1] for i, item in enumerate(command) if item == "--ro-bind"}
+    assert {str(tmp_path / "first"), str(tmp_path / "second"), real} <= mounted
