@@ -12,6 +12,15 @@ JOBS ?= auto
 # JupyterLab refuses to run as root (as in many containers) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# nbgrader (a dev dependency, for its tests) would add its instructor panels to the students'
+# JupyterLab: off in the environment whose bin/ is $(1) (docs/nbgrader.md: turning them on).
+define nbgrader_off
+	$(1)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for part in formgrader validate_assignment assignment_list course_list; do \
+		$(1)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part \
+			>/dev/null 2>&1 || exit 1; done
+endef
+
 .PHONY: install lab test test-pythons test-floor notebooks grade lint lock clean
 
 install: $(STAMP)
@@ -19,12 +28,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) -e '.[dev]'
-	@# nbgrader (a dev dependency, for its tests) would add its instructor panels to the
-	@# students' JupyterLab: off in this environment (docs/nbgrader.md says how to turn them on)
-	$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
-	for part in formgrader validate_assignment assignment_list course_list; do \
-		$(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part \
-			>/dev/null 2>&1 || exit 1; done
+	$(call nbgrader_off,$(BIN))
 	touch $(STAMP)
 
 lab: $(STAMP)  ## open the course in JupyterLab
@@ -58,6 +62,7 @@ test-floor: $(STAMP)  ## make test with every dependency at its floor (needs uv,
 	$(BIN)/python -m pip install --quiet 'uv>=0.4,<1'
 	UV_PYTHON_DOWNLOADS=never $(BIN)/uv venv --quiet --python "$$($(FLOOR_PYTHON) -c 'import sys; print(sys.executable)')" $(FLOOR_VENV)
 	$(BIN)/uv pip install --quiet --python $(FLOOR_VENV)/bin/python --resolution lowest-direct -e '.[dev]'
+	$(call nbgrader_off,$(FLOOR_VENV)/bin)
 	touch $(FLOOR_VENV)/.installed
 	$(MAKE) --no-print-directory test VENV=$(FLOOR_VENV)
 

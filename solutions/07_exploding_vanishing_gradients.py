@@ -697,28 +697,31 @@ final_loss = {label: np.array([history["loss"][-1] for history in histories])
 largest_norm = [np.nanmax(history["gradient_norm"]) for history in runs["not clipped"]]
 # The claims, each with a margin (20 seeds, 6 emulated CPUs: every clipped run learned by
 # step 60 with a final loss below 0.002; every unclipped final loss was above 3.7, its largest
-# gradient norm above 7).
+# gradient norm above 7; with NumPy 2.0, the oldest in range, one unclipped run ended at 1.6,
+# so an unclipped run is claimed far above the clipped ones, not above a fixed loss).
 CLIP_HINT = "does your clip_by_norm pass its check above?"
 assert all(step is not None and step <= 100
            for step in map(training.solved_from, runs["clipped"])), "a clipped run failed: " + CLIP_HINT
 assert np.all(final_loss["clipped"] < 0.01), "a clipped run ended high: " + CLIP_HINT
 assert learned(runs["not clipped"]) == 0, "an unclipped run learned the task"
-assert np.all(~(final_loss["not clipped"] <= 2.0)), "an unclipped run ended low"  # NaN fails too
+assert np.all(~(final_loss["not clipped"] <= 100 * final_loss["clipped"].max())), (
+    "an unclipped run ended near the clipped ones")  # NaN fails too
 assert min(largest_norm) > 3.0, "an unclipped run never met a large gradient"
 print(f"vanilla RNN, T = {settings['T']}, learning rate {settings['learning_rate']:g}, "
       f"{settings['steps']} steps, {len(SEEDS)} seeds")
 print(f"clipped by norm at {settings['max_norm']:g}: {learned(runs['clipped'])} of {len(SEEDS)} "
       f"learn the task, each by step 100 of {settings['steps']}; final loss below 0.01 in every run")
 print(f"not clipped:          {learned(runs['not clipped'])} of {len(SEEDS)} learn the task; "
-      "final loss above 2 in every run (chance: log 4 = 1.39)")
+      "final loss at least 100 times every clipped run's")
 print("not clipped: largest gradient norm above 3 in every run, so a step longer than "
       f"{3.0 * settings['learning_rate']:g} (clipped: at most "
       f"{settings['max_norm'] * settings['learning_rate']:g})")
 
 # %% [markdown]
 # Every clipped run learns the task; no unclipped run does, and every one of them ends with a
-# loss well above chance: the large steps threw it onto a part of the loss surface worse than
-# guessing, and it never found its way back. The cell below (an illustration, not compared by
+# loss at least a hundred times the clipped runs': the large steps threw it onto a part of the
+# loss surface it never found its way back from (on this machine most end worse than guessing,
+# log 4 = 1.39; how far each ends is chaotic, so only the gap is claimed). The cell below (an illustration, not compared by
 # the tests) draws seed 0's two runs and prints every seed's numbers on this machine; on
 # another CPU the curves may differ in detail, the counts above do not.
 
