@@ -16,7 +16,8 @@ import base64
 import json
 from pathlib import Path
 
-from rnn_course.grade_report import number, write_text_atomic
+from rnn_course.grade import lesson_of
+from rnn_course.grade_report import write_text_atomic
 
 TEMPLATE = Path(__file__).with_name("platforms") / "classroom.yml"
 RUNNER = "rnn_course"  # the grading step's id, and the reporter's runner
@@ -40,15 +41,15 @@ def reporter_results(graded):
     """The reporter's JSON for one student's Graded: one test per graded function."""
     tests = []
     for row in graded.rows:
-        verdict = graded.verdicts[(row["student"], row["notebook"][:-6], row["exercise"])]
+        verdict = graded.verdict(row)
         status = "pass" if row["status"] == "passed" else "fail"  # the reason is the message
         message = "\n".join(verdict.details) if verdict.details else row["message"]
-        tests.append({"name": f"{row['notebook'][:-6]}: {row['exercise']}", "status": status,
+        tests.append({"name": f"{lesson_of(row)}: {row['exercise']}", "status": status,
                       "score": row["points"], "message": message, "line_no": 0,
                       "filename": row["notebook"], "test_code": f"check_{row['exercise']}"})
     failed = any(test["status"] != "pass" for test in tests)
     return {"version": 1, "status": "fail" if failed else "pass",
-            "max_score": sum(row["max_points"] for row in graded.rows), "tests": tests}
+            "max_score": graded.max_points, "tests": tests}
 
 
 def write_github_output(path, results):
@@ -60,13 +61,10 @@ def write_github_output(path, results):
 
 def write_summary(path, graded, student):
     """The student's feedback as the job summary (GITHUB_STEP_SUMMARY), added to it."""
-    points = sum(row["points"] for row in graded.rows)
-    maximum = sum(row["max_points"] for row in graded.rows)
     text = graded.feedback[student.name].replace(
         f"# Feedback for {student.name}", "# rnn-course: your notebooks, graded", 1)
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{text}\n")
-    return f"{number(points)} of {number(maximum)} points"
 
 
 def save_workflow(text, out):

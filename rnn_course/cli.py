@@ -330,9 +330,7 @@ def _grade_single(args, root, options, to_gradebook=None):
         write_text_atomic(Path(args.json), text)
     elif args.json == "-" or not args.out:
         sys.stdout.write(text)
-    points = sum(row["points"] for row in graded.rows)
-    maximum = sum(row["max_points"] for row in graded.rows)
-    return f"{student.name}: {number(points)} of {number(maximum)} points"
+    return f"{student.name}: {number(graded.points)} of {number(graded.max_points)} points"
 
 
 if __name__ == "__main__":

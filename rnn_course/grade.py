@@ -150,6 +150,23 @@ class Graded:
     feedback: dict
     verdicts: dict
 
+    def verdict(self, row):
+        """The Verdict behind one of the rows."""
+        return self.verdicts[(row["student"], lesson_of(row), row["exercise"])]
+
+    @property
+    def points(self):
+        return sum(row["points"] for row in self.rows)
+
+    @property
+    def max_points(self):
+        return sum(row["max_points"] for row in self.rows)
+
+
+def lesson_of(row):
+    """The lesson name of a grade row ("01_rnn_cell_forward" for its notebook's file)."""
+    return row["notebook"].removesuffix(".ipynb")
+
 
 def grade_students(course, roster, workers=1, timeout=60.0, memory=2 * 2**30, progress=None,
                    notebook_budget=600.0, sandbox="auto", report=None):

@@ -163,6 +163,7 @@ def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
     if not engine.contained:
         return [sys.executable, str(EXEC_HELPER), *limits.arguments(), "--", *kernel_argv]
     limited = [sys.executable, EXEC_INSIDE, *limits.arguments(), "--", *kernel_argv]
+    python = _python_mounts()
     command = [engine.program, *_namespace_options(), "--clearenv"]
     command += _system_mounts()
     command += ["--proc", "/proc", "--dev", "/dev",
@@ -171,8 +172,8 @@ def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
                 "--perms", "0777", "--dir", WORK, "--perms", "0777", "--dir", f"{HOME}/.ipython",
                 "--perms", "0777", "--dir", f"{HOME}/.config",
                 "--perms", "0777", "--dir", f"{HOME}/.config/matplotlib",
-                *_python_mounts(),
-                *_hide_installed_package(course_dir),
+                *python,
+                *_hide_installed_package(course_dir, python),
                 "--ro-bind", str(course_dir), COURSE,
                 "--perms", "0755", "--dir", "/grader",
                 "--ro-bind", str(EXEC_HELPER), EXEC_INSIDE,
@@ -259,21 +260,17 @@ def _executable_prefixes(executable=None):
     return [*prefixes, real]
 
 
-def _hide_installed_package(course_dir):
-    """When the course is installed (a wheel, not a checkout), its rnn_utils lies in a mounted
-    site-packages folder, reference and checks included: the kernel sees the prepared copy
-    (without them) there instead."""
+def _hide_installed_package(course_dir, mounts):
+    """When the course is installed (a wheel, not a checkout), its rnn_utils lies in a folder
+    ``mounts`` (the options of _python_mounts) make visible, reference and checks included:
+    the kernel sees the prepared copy (without them) there instead."""
     import rnn_utils
 
     installed = os.path.dirname(os.path.realpath(rnn_utils.__file__))
-    if not installed.startswith(tuple(f"{folder}/" for folder in _mounted_folders())):
+    mounted = [mounts[index + 2] for index, item in enumerate(mounts) if item == "--ro-bind"]
+    if not installed.startswith(tuple(f"{folder}/" for folder in mounted)):
         return []
     return ["--ro-bind", str(Path(course_dir) / "rnn_utils"), installed]
-
-
-def _mounted_folders():
-    return [options[index + 2] for options in [_python_mounts()]
-            for index, item in enumerate(options) if item == "--ro-bind"]
 
 
 def _parents(path, made=("/", "/tmp")):

@@ -15,7 +15,7 @@ listed as not graded, as a file in a student's folder would be.
 import json
 from pathlib import Path
 
-from rnn_course.grade import Graded, Student, grade_students
+from rnn_course.grade import Graded, Student, grade_students, lesson_of
 from rnn_course.grade_compose import NotANotebook, defines, read_submission
 from rnn_course.grade_course import load_course, nbgrader
 from rnn_course.grade_files import printable_name
@@ -78,17 +78,12 @@ def _lesson_of_content(course, path):
 def as_json(graded: Graded, student: Student, course_lessons=None):
     """The verdicts as a JSON-ready dict: totals, one entry per exercise (the columns of
     grades.csv, plus the full diagnosis), the feedback text and the files not graded."""
-    exercises = []
-    for row in graded.rows:
-        lesson = row["notebook"][: -len(".ipynb")]
-        verdict = graded.verdicts[(row["student"], lesson, row["exercise"])]
-        exercises.append({**row, "lesson": lesson,
-                          "file": _file_name(student.files.get(lesson)),
-                          "details": list(verdict.details or [])})
-    points = sum(row["points"] for row in graded.rows)
-    maximum = sum(row["max_points"] for row in graded.rows)
+    exercises = [{**row, "lesson": lesson_of(row),
+                  "file": _file_name(student.files.get(lesson_of(row))),
+                  "details": list(graded.verdict(row).details or [])} for row in graded.rows]
     return {"format": "rnn-course-grade", "version": FORMAT_VERSION, "student": student.name,
-            "points": _plain(points), "max_points": _plain(maximum), "exercises": exercises,
+            "points": _plain(graded.points), "max_points": _plain(graded.max_points),
+            "exercises": exercises,
             "not_graded": student.ignored, "feedback": graded.feedback[student.name]}
 
 

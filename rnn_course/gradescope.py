@@ -40,7 +40,7 @@ from pathlib import Path
 
 import nbformat
 
-from rnn_course.grade import GradeError
+from rnn_course.grade import GradeError, lesson_of
 from rnn_course.grade_course import CourseError, load_course
 from rnn_course.grade_files import entry_kind, list_folder
 from rnn_course.grade_report import number, write_text_atomic
@@ -85,7 +85,8 @@ def build_wheel(course_root, work):
     """The course's wheel, built from a copy of the checkout as `pip install .` builds it."""
     source = work / "source"
     shutil.copytree(course_root, source, ignore=shutil.ignore_patterns(
-        ".venv*", ".git", "__pycache__", "build", "dist", "*.egg-info", "*.pyc"))
+        ".venv*", ".git", "__pycache__", "build", "dist", "*.egg-info", "*.pyc",
+        ".ipynb_checkpoints"))
     offline = ["--no-build-isolation"] if _has_setuptools() else []  # else pip fetches them
     result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                              *offline, "--wheel-dir", str(work / "dist"), str(source)],
@@ -214,21 +215,19 @@ def results_json(graded, student, config, said):
     """Gradescope's results.json: one test per graded function."""
     tests = []
     for row in graded.rows:
-        verdict = graded.verdicts[(row["student"], row["notebook"][:-6], row["exercise"])]
+        verdict = graded.verdict(row)
         output = "\n".join([row["message"], *(["", *verdict.details] if verdict.details else [])])
-        tests.append({"name": f"{row['notebook'][:-6]}: {row['exercise']}",
+        tests.append({"name": f"{lesson_of(row)}: {row['exercise']}",
                       "score": row["points"], "max_score": row["max_points"],
                       "status": "passed" if row["status"] == "passed" else "failed",
                       "output": f"{row['status']}: {output}",
                       "visibility": config["visibility"]})
-    score = sum(row["points"] for row in graded.rows)
-    maximum = sum(row["max_points"] for row in graded.rows)
-    lines = [f"{number(score)} of {number(maximum)} points, graded by rnn-course "
+    lines = [f"{number(graded.points)} of {number(graded.max_points)} points, graded by rnn-course "
              f"({said[0] if said else 'sandbox: ?'})."]
     lines += said[1:]
     if student.ignored:
         lines.append("Not graded (not a lesson of this assignment): " + ", ".join(student.ignored))
-    return {"score": score, "output": "\n".join(lines), "visibility": "visible",
+    return {"score": graded.points, "output": "\n".join(lines), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
 
 
