@@ -41,7 +41,7 @@ NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-kernel-sta
 test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval natively and on emulated CPUs
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) tests solutions
-	$(BIN)/python -m rnn_course.machines --emulated-only -- \
+	$(BIN)/python -m rnn_course.authoring.machines --emulated-only -- \
 		$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) -q solutions
 
 # The whole test suite on every supported Python found here, each in its own environment.

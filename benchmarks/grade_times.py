@@ -36,7 +36,7 @@ def make_students(folder, count, lessons):
     make_class = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_class)
     sys.path.insert(0, str(ROOT))
-    from rnn_course.grade_course import load_course
+    from rnn_course.grading.course import load_course
 
     course = load_course(ROOT, lessons)
     for number in range(count):

@@ -11,8 +11,8 @@ import statistics
 import time
 from pathlib import Path
 
-from rnn_course.build import execute, lesson_paths, solution_notebook
-from rnn_course.lesson import read_lesson
+from rnn_course.authoring.build import execute, lesson_paths, solution_notebook
+from rnn_course.authoring.lesson import read_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 

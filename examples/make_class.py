@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rnn_course.lesson import read_lesson, without_markers  # noqa: E402
+from rnn_course.authoring.lesson import read_lesson, without_markers  # noqa: E402
 
 LESSONS = ("01_rnn_cell_forward", "02_rnn_forward")
 POINTS = {"rnn_cell_forward": 2, "rnn_forward": 3}

@@ -9,14 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from rnn_course.build import build_course
-from rnn_course.grade import GradeError, Progress, grade
-from rnn_course.grade_course import CourseError, load_course
-from rnn_course.grade_report import number, write_outputs, write_text_atomic
-from rnn_course.grade_sandbox import ENGINE_CHOICES, EngineError
-from rnn_course.grade_single import as_json, grade_single
-from rnn_course.lesson import LessonError
-from rnn_course.nbgrader_course import NbgraderCourseError, write_course
+from rnn_course.authoring.build import build_course
+from rnn_course.authoring.lesson import LessonError
+from rnn_course.grading.batch import GradeError, Progress, grade
+from rnn_course.grading.course import CourseError, load_course
+from rnn_course.grading.report import number, write_outputs, write_text_atomic
+from rnn_course.grading.sandbox import ENGINE_CHOICES, EngineError
+from rnn_course.grading.single import as_json, grade_single
+from rnn_course.platforms.nbgrader.course import NbgraderCourseError, write_course
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
@@ -155,7 +155,7 @@ def _gradescope_parser(commands):
 
 
 def _gradescope(args):
-    from rnn_course.gradescope import build_zip
+    from rnn_course.platforms.gradescope import build_zip
 
     root = Path(args.course) if args.course else find_root()
     settings = {"sandbox": args.sandbox, "require_sandbox": args.require_sandbox,
@@ -169,7 +169,7 @@ def _gradescope(args):
 
 
 def _classroom(args):
-    from rnn_course import classroom
+    from rnn_course.platforms import classroom
 
     if args.command == "classroom-workflow":
         try:
@@ -197,7 +197,7 @@ def _classroom(args):
 
 
 def _hub_link(args):
-    from rnn_course.hub import hub_link
+    from rnn_course.platforms.hub import hub_link
 
     try:
         print(hub_link(args.hub, args.repository, args.branch, args.lesson, args.classic))
@@ -217,7 +217,7 @@ def _gradebook_writer(args, root):
     if not args.gradebook:
         return None
     try:
-        from rnn_course import nbgrader_gradebook
+        from rnn_course.platforms.nbgrader import gradebook as nbgrader_gradebook
     except ImportError as error:
         raise GradeError(f"--gradebook needs nbgrader: {error}") from None
     try:

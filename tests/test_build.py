@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rnn_course.build import (
+from rnn_course.authoring.build import (
     build_course,
     comparable,
     execute,
@@ -18,7 +18,7 @@ from rnn_course.build import (
     to_text,
     without_outputs,
 )
-from rnn_course.lesson import LessonError, read_lesson, solution_lines, strip_solution
+from rnn_course.authoring.lesson import LessonError, read_lesson, solution_lines, strip_solution
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = [read_lesson(path) for path in lesson_paths(ROOT)]
@@ -315,7 +315,7 @@ def test_strip_solution_keeps_everything_outside_the_markers():
 
 
 def test_printed_text_split_by_the_kernel_is_merged():
-    from rnn_course.build import _normalize_outputs
+    from rnn_course.authoring.build import _normalize_outputs
 
     cell = nbformat.v4.new_code_cell("print(1); print(2)")
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rnn_course.classroom import RUNNER, workflow
+from rnn_course.platforms.classroom import RUNNER, workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASS = ROOT / "examples" / "class"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rnn_course.cli import main
-from rnn_course.grade_report import GRADES_HEADER
+from rnn_course.grading.report import GRADES_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASS = ROOT / "examples" / "class"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_course.grade import grade
+from rnn_course.grading.batch import grade
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = "01_rnn_cell_forward"

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from test_grade_hostile import ANSWER, FILE, MAKE, graded, in_function, write_class
 
-from rnn_course import grade_harness as wire
-from rnn_course.grade import grade
-from rnn_course.grade_judge import exercises, judge_record, make_task, serve_call
-from rnn_course.grade_sandbox import EngineError, probe
+from rnn_course.grading.batch import grade
+from rnn_course.grading.judge import exercises, judge_record, make_task, serve_call
+from rnn_course.grading.kernel import harness as wire
+from rnn_course.grading.sandbox import EngineError, probe
 from rnn_utils import reference
 
 ROOT = MAKE.ROOT
@@ -242,8 +242,8 @@ def cheats():
 
 def every_solution():
     """Every lesson of the course with the solution in each graded cell (from solutions/)."""
-    from rnn_course.grade_course import load_course
-    from rnn_course.lesson import read_lesson, without_markers
+    from rnn_course.authoring.lesson import read_lesson, without_markers
+    from rnn_course.grading.course import load_course
 
     files = {}
     for lesson in load_course(ROOT).lessons:

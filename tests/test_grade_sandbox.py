@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from test_grade_hostile import FILE, graded, in_function, tree_hash, write_class
 
-from rnn_course.grade import grade
-from rnn_course.grade_sandbox import EngineError, probe
+from rnn_course.grading.batch import grade
+from rnn_course.grading.sandbox import EngineError, probe
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "rnn-course-survivor-marker"
@@ -226,7 +226,7 @@ def test_an_environment_under_tmp_is_mounted_over_the_private_tmp(monkeypatch):
     the sandbox must not hide the Python the kernel runs with."""
     import sys
 
-    from rnn_course import grade_sandbox
+    from rnn_course.grading import sandbox as grade_sandbox
 
     monkeypatch.setattr(sys, "prefix", "/tmp/checkout/.venv")
     command = grade_sandbox.kernel_command(
@@ -240,7 +240,7 @@ def test_an_environment_under_tmp_is_mounted_over_the_private_tmp(monkeypatch):
 def test_every_environment_the_python_links_through_is_mounted(tmp_path, monkeypatch):
     """A virtual environment made from another one (Python 3.10 links bin/python to the other
     environment's, not to the interpreter): the kernel must find every link's folder."""
-    from rnn_course import grade_sandbox
+    from rnn_course.grading import sandbox as grade_sandbox
 
     first, second = tmp_path / "first" / "bin", tmp_path / "second" / "bin"
     first.mkdir(parents=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from rnn_course.cli import main
-from rnn_course.grade_course import load_course
-from rnn_course.grade_single import assign_lessons
+from rnn_course.grading.course import load_course
+from rnn_course.grading.single import assign_lessons
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASS = ROOT / "examples" / "class"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from test_grade_hostile import ANSWER, FILE, MAKE, RELEASE, graded  # tests/ is on sys.path
 
-from rnn_course.grade import grade, students
-from rnn_course.grade_compose import NotANotebook, compose, defines, read_submission
-from rnn_course.grade_course import load_course
-from rnn_course.grade_files import printable_name
-from rnn_course.grade_run import Settings, _read_events, parse_event
+from rnn_course.grading.batch import grade, students
+from rnn_course.grading.compose import NotANotebook, compose, defines, read_submission
+from rnn_course.grading.course import load_course
+from rnn_course.grading.files import printable_name
+from rnn_course.grading.run import Settings, _read_events, parse_event
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from rnn_course import grade_run
 from rnn_course.cli import main, memory_size
-from rnn_course.grade import Progress, grade
-from rnn_course.grade_compose import NotANotebook, compose, read_submission
-from rnn_course.grade_course import CourseError, load_course
-from rnn_course.grade_run import Job, Run, Settings, _collect, run_batch, run_jobs
-from rnn_course.grade_verdict import judge, one_line
+from rnn_course.grading import run as grade_run
+from rnn_course.grading.batch import Progress, grade
+from rnn_course.grading.compose import NotANotebook, compose, read_submission
+from rnn_course.grading.course import CourseError, load_course
+from rnn_course.grading.run import Job, Run, Settings, _collect, run_batch, run_jobs
+from rnn_course.grading.verdict import judge, one_line
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT, ["01", "02"])

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rnn_course.gradescope import build_zip
-from rnn_course.lesson import read_lesson, solution_lines
+from rnn_course.authoring.lesson import read_lesson, solution_lines
+from rnn_course.platforms.gradescope import build_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASS = ROOT / "examples" / "class"

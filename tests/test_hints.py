@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from rnn_course.build import execute
+from rnn_course.authoring.build import execute
 from rnn_utils import hints
 
 ROOT = Path(__file__).resolve().parents[1]

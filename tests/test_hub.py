@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from rnn_course.hub import hub_link
+from rnn_course.platforms.hub import hub_link
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -33,11 +33,11 @@ from nbgrader.converters import Autograde, GenerateAssignment  # noqa: E402
 from nbgrader.utils import compute_checksum  # noqa: E402
 from nbgrader.validator import Validator  # noqa: E402
 
-from rnn_course.build import lesson_paths, solution_notebook  # noqa: E402
+from rnn_course.authoring.build import lesson_paths, solution_notebook  # noqa: E402
+from rnn_course.authoring.lesson import read_lesson, solution_lines, without_markers  # noqa: E402
+from rnn_course.authoring.marks import checksum  # noqa: E402
 from rnn_course.cli import main  # noqa: E402
-from rnn_course.lesson import read_lesson, solution_lines, without_markers  # noqa: E402
-from rnn_course.nbgrader_cells import checksum  # noqa: E402
-from rnn_course.nbgrader_course import (  # noqa: E402
+from rnn_course.platforms.nbgrader.course import (  # noqa: E402
     CONFIG_NAME,
     GENERATE_PREPROCESSORS,
     SANITIZE_PREPROCESSORS,

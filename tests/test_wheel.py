@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_course.gradescope import build_wheel
+from rnn_course.platforms.gradescope import build_wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("rnn_utils", "rnn_course")

@@ -18,8 +18,8 @@ import nbformat
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from rnn_course.lesson import read_lesson, strip_solution, without_markers
-from rnn_course.nbgrader_cells import as_released, marks
+from rnn_course.authoring.lesson import read_lesson, strip_solution, without_markers
+from rnn_course.authoring.marks import as_released, marks
 
 FIGURES_FROM_SOLUTIONS = "../notebooks/figures/"
 FIGURES_FROM_NOTEBOOKS = "figures/"
@@ -158,7 +158,7 @@ def to_text(notebook):
     return nbformat.writes(notebook) + "\n"
 
 
-SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")
+SANITIZE_FILE = Path(__file__).parents[1] / "nbval_sanitize.cfg"
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 NOT_COMPARED = ("image/png", "image/jpeg", WIDGET_MIME)  # nbval skips these too
 

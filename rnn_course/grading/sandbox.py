@@ -10,7 +10,7 @@ With bubblewrap (``bwrap``) the kernel gets
 - no network (``--unshare-net``, which also hides the host's abstract Unix sockets), its own
   PID, IPC, UTS and cgroup namespaces, a new session, and ``--die-with-parent``: when the
   grader's pytest process ends or is killed, the whole sandbox goes with it;
-- no capabilities, and hard resource limits (soft = hard) set by ``grade_kernel_exec`` before
+- no capabilities, and hard resource limits (soft = hard) set by ``kernel/exec_shim.py`` before
   the kernel starts: address space, processes, file size, open files, no core files;
 - an environment made from nothing (``--clearenv``): no variable of the instructor's leaks in.
 The kernel talks to nbval over Unix sockets (ZeroMQ's ipc transport) in one small folder of
@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-EXEC_HELPER = Path(__file__).with_name("grade_kernel_exec.py")
+EXEC_HELPER = Path(__file__).parent / "kernel" / "exec_shim.py"
 HOME = "/home/student"
 WORK = f"{HOME}/notebook"
 EXEC_INSIDE = "/grader/kernel_exec.py"

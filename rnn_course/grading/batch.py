@@ -18,14 +18,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rnn_course.grade_compose import NotANotebook, compose, read_submission
-from rnn_course.grade_course import kernel_course, load_course
-from rnn_course.grade_files import entry_kind, list_folder, printable_name
-from rnn_course.grade_judge import exercises, make_task, new_salt
-from rnn_course.grade_report import feedback_text, write_outputs
-from rnn_course.grade_run import Job, Settings, run_jobs
-from rnn_course.grade_sandbox import Engine, probe
-from rnn_course.grade_verdict import Verdict, judge, one_line
+from rnn_course.grading.compose import NotANotebook, compose, read_submission
+from rnn_course.grading.course import kernel_course, load_course
+from rnn_course.grading.files import entry_kind, list_folder, printable_name
+from rnn_course.grading.judge import exercises, make_task, new_salt
+from rnn_course.grading.report import feedback_text, write_outputs
+from rnn_course.grading.run import Job, Settings, run_jobs
+from rnn_course.grading.sandbox import Engine, probe
+from rnn_course.grading.verdict import Verdict, judge, one_line
 
 
 class GradeError(Exception):

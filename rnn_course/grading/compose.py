@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from rnn_course.grade_course import nbgrader
-from rnn_course.grade_files import MAX_SUBMISSION_BYTES, Unreadable, read_regular
+from rnn_course.grading.course import nbgrader
+from rnn_course.grading.files import MAX_SUBMISSION_BYTES, Unreadable, read_regular
 
 MAX_NOTEBOOK_BYTES = MAX_SUBMISSION_BYTES
 REFERENCE_IMPORT = re.compile(

@@ -16,10 +16,10 @@ import base64
 import json
 from pathlib import Path
 
-from rnn_course.grade import lesson_of
-from rnn_course.grade_report import write_text_atomic
+from rnn_course.grading.batch import lesson_of
+from rnn_course.grading.report import write_text_atomic
 
-TEMPLATE = Path(__file__).with_name("platforms") / "classroom.yml"
+TEMPLATE = Path(__file__).parent / "templates" / "classroom.yml"
 RUNNER = "rnn_course"  # the grading step's id, and the reporter's runner
 
 

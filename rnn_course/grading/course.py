@@ -90,7 +90,7 @@ def kernel_course(course, folder):
     (package / "checks" / "__init__.py").write_text(STUB_CHECKS + "".join(
         f"{name} = _checked_by_the_grader\n" for name in checks.__all__
         if name.startswith("check_")), encoding="utf-8")
-    shutil.copy(Path(__file__).with_name("grade_harness.py"), folder / "rnn_grade_harness.py")
+    shutil.copy(Path(__file__).parent / "kernel" / "harness.py", folder / "rnn_grade_harness.py")
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return folder

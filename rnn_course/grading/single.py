@@ -15,11 +15,11 @@ listed as not graded, as a file in a student's folder would be.
 import json
 from pathlib import Path
 
-from rnn_course.grade import Graded, Student, grade_students, lesson_of
-from rnn_course.grade_compose import NotANotebook, defines, read_submission
-from rnn_course.grade_course import load_course, nbgrader
-from rnn_course.grade_files import printable_name
-from rnn_course.grade_report import number
+from rnn_course.grading.batch import Graded, Student, grade_students, lesson_of
+from rnn_course.grading.compose import NotANotebook, defines, read_submission
+from rnn_course.grading.course import load_course, nbgrader
+from rnn_course.grading.files import printable_name
+from rnn_course.grading.report import number
 
 FORMAT_VERSION = 1
 

@@ -19,4 +19,4 @@ if "$RNN_COURSE_PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; t
     constraints=(-c "$here/constraints.txt")
 fi
 "$RNN_COURSE_PYTHON" -m pip install --quiet "${constraints[@]}" "$here"/rnn_course-*.whl
-"$RNN_COURSE_PYTHON" -c 'import rnn_utils, rnn_course.gradescope; print("rnn-course installed")'
+"$RNN_COURSE_PYTHON" -c 'import rnn_utils, rnn_course.platforms.gradescope; print("rnn-course installed")'

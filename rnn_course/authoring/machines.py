@@ -8,8 +8,8 @@ checks that an output does not depend on the machine:
     NPY_DISABLE_CPU_FEATURES=...   switches NumPy's dispatched kernels off, level by level
     OPENBLAS_CORETYPE=...          picks OpenBLAS's kernel set (never one the CPU cannot run)
 
-    python -m rnn_course.machines --list            the machines this CPU can emulate
-    python -m rnn_course.machines -- CMD [ARGS...]  run CMD once under each, report each
+    python -m rnn_course.authoring.machines --list            the machines this CPU can emulate
+    python -m rnn_course.authoring.machines -- CMD [ARGS...]  run CMD once under each, report each
 
 A machine is emulated only where the CPU has what its kernels need; the CPU itself is the top
 level. `make test` runs strict nbval of the solutions natively and then under every other
@@ -96,7 +96,8 @@ def run_on_each(command, emulated_only=False, limit=3, stream=sys.stdout):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rnn_course.machines", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m rnn_course.authoring.machines",
+                                     description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", action="store_true", help="print the machines and exit")
     parser.add_argument("--emulated-only", action="store_true",

@@ -67,7 +67,7 @@ def judge(exercise, run, timeout, describe_cell, expected="", task=None):
 
 def _judged_outside(exercise, run, check, task, timeout, describe_cell):
     """The verdict from the outputs the kernel handed in, judged here (grade_judge)."""
-    from rnn_course.grade_judge import judge_record, passed_line
+    from rnn_course.grading.judge import judge_record, passed_line
 
     record = run.records.get(exercise.check_id)
     if check["passed"] and isinstance(record, dict) and not record.get("missing"):

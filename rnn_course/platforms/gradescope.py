@@ -40,18 +40,18 @@ from pathlib import Path
 
 import nbformat
 
-from rnn_course.grade import GradeError, lesson_of
-from rnn_course.grade_course import CourseError, load_course
-from rnn_course.grade_files import entry_kind, list_folder
-from rnn_course.grade_report import number, write_text_atomic
-from rnn_course.grade_sandbox import Engine, EngineError, probe
-from rnn_course.grade_single import grade_single
+from rnn_course.grading.batch import GradeError, lesson_of
+from rnn_course.grading.course import CourseError, load_course
+from rnn_course.grading.files import entry_kind, list_folder
+from rnn_course.grading.report import number, write_text_atomic
+from rnn_course.grading.sandbox import Engine, EngineError, probe
+from rnn_course.grading.single import grade_single
 
 CONFIG = "gradescope.json"
 VENV = "/autograder/rnn-course-venv"
 CONTAINER_USER = 65533  # the kernels' uid without bubblewrap (not nobody: nothing else runs as it)
 MAX_FILES = 50  # files of a submission looked at; the rest are listed as not graded
-TEMPLATES = Path(__file__).with_name("platforms")
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 # ---- building the zip ---------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def failure_json(config, error):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m rnn_course.gradescope",
+    parser = argparse.ArgumentParser(prog="python -m rnn_course.platforms.gradescope",
                                      description="grade /autograder/submission (run_autograder)")
     parser.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     results = run_autograder(parser.parse_args(argv).root)

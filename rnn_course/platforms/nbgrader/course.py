@@ -21,7 +21,7 @@ import re
 import shutil
 from pathlib import Path
 
-from rnn_course.build import (
+from rnn_course.authoring.build import (
     FIGURES_FROM_NOTEBOOKS,
     FIGURES_FROM_SOLUTIONS,
     lesson_paths,
@@ -29,15 +29,15 @@ from rnn_course.build import (
     notebook_of,
     to_text,
 )
-from rnn_course.grade_compose import compose, plain_cell
-from rnn_course.grade_course import CourseError, CourseLesson, exercises_of, select_lessons
-from rnn_course.lesson import read_lesson
+from rnn_course.authoring.lesson import read_lesson
+from rnn_course.grading.compose import compose, plain_cell
+from rnn_course.grading.course import CourseError, CourseLesson, exercises_of, select_lessons
 
 CONFIG_NAME = "nbgrader_config.py"
 CONFIG_MARK = "# Written by `rnn-course nbgrader`"
 ANSWER_TAG = "answer"
 _FIGURE = re.compile(re.escape(FIGURES_FROM_SOLUTIONS) + r"([\w.-]+)")
-_PREPROCESSORS = "rnn_course.nbgrader_preprocessors"
+_PREPROCESSORS = "rnn_course.platforms.nbgrader.preprocessors"
 
 # nbgrader 0.9's own preprocessors of each step (a test compares them with nbgrader's defaults),
 # after ours.

@@ -1,6 +1,6 @@
 """A pytest plugin for the grader's nbval runs: reports every cell's result to the grader.
 
-``rnn-course grade`` runs ``python -m pytest -p rnn_course.grade_plugin -p nbval.plugin --nbval``
+``rnn-course grade`` runs ``python -m pytest -p rnn_course.grading.plugin -p nbval.plugin --nbval``
 on a batch of composed notebooks (each in its own folder, each run by nbval in its own kernel).
 This plugin, loaded into that pytest process:
 - writes one JSON line per event to a pipe the grader passed (``--grade-results-fd``): a
@@ -24,7 +24,7 @@ from queue import Empty
 
 import pytest
 
-from rnn_course.grade_harness import receive_exactly
+from rnn_course.grading.kernel.harness import receive_exactly
 
 # nbval imports nbformat, nbformat imports jsonschema, and jsonschema imports the optional
 # package rfc3987_syntax when it is installed (JupyterLab brings it): that import builds a
@@ -65,18 +65,18 @@ def pytest_configure(config):
 
 
 def _start_kernels_in_sandboxes(settings_file):
-    """Make nbval start every kernel through grade_sandbox.kernel_command: in a sandbox of its
+    """Make nbval start every kernel through sandbox.kernel_command: in a sandbox of its
     own, talking over Unix sockets in the notebook's folder (the only host folder it sees)."""
     import nbval.kernel
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
-    from rnn_course import grade_sandbox
+    from rnn_course.grading import sandbox
 
     with open(settings_file, encoding="utf-8") as handle:
         settings = json.load(handle)
-    engine = grade_sandbox.Engine(**settings["engine"])
-    limits = grade_sandbox.Limits(**settings["limits"])
+    engine = sandbox.Engine(**settings["engine"])
+    limits = sandbox.Limits(**settings["limits"])
 
     class SandboxSpecs(nbval.kernel.NbvalKernelspecManager):
         argv = None
@@ -93,14 +93,14 @@ def _start_kernels_in_sandboxes(settings_file):
         socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
         socket_dir.mkdir(mode=0o700, exist_ok=True)
         judge_socket = socket_dir / "judge"
-        JUDGES[socket_dir.parent.name] = Judge(judge_socket, tasks, limits.user)
+        SERVERS[socket_dir.parent.name] = CaseServer(judge_socket, tasks, limits.user)
         specs = SandboxSpecs()
         km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=specs)
         km.transport, km.ip = "ipc", str(socket_dir / "k")
         km.connection_file = str(socket_dir / "kernel.json")
         km.write_connection_file()
-        inside = grade_sandbox.hand_over(engine, socket_dir, km.connection_file, limits)
-        specs.argv = grade_sandbox.kernel_command(
+        inside = sandbox.hand_over(engine, socket_dir, km.connection_file, limits)
+        specs.argv = sandbox.kernel_command(
             engine, limits, socket_dir, settings["course_dir"],
             [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
         specs.env = {} if engine.contained else {  # no sandbox: the kernel's view, by variables
@@ -111,7 +111,7 @@ def _start_kernels_in_sandboxes(settings_file):
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=startup_timeout)
-            grade_sandbox.seal(socket_dir)
+            sandbox.seal(socket_dir)
         except RuntimeError:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
@@ -139,11 +139,11 @@ def _limit_memory(limit):
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-JUDGES = {}  # notebook folder name -> its Judge
+SERVERS = {}  # notebook folder name -> its CaseServer
 
 
 def _load_tasks(path):
-    """function -> the check's cases and what may be served during it (see grade_judge)."""
+    """function -> the check's cases and what may be served during it (see grading/judge.py)."""
     from types import SimpleNamespace
 
     if not path:
@@ -155,7 +155,7 @@ def _load_tasks(path):
             for name, task in data.items()}
 
 
-class Judge:
+class CaseServer:
     """The grader's end of one notebook's socket: it gives the kernel the cases of the check
     being run, serves the helpers that check allows, and takes the kernel's outputs. It knows
     which check runs from nbval's progress (``current``), never from the kernel."""
@@ -211,7 +211,7 @@ class Judge:
         return True
 
     def answer(self, message):
-        from rnn_course import grade_judge
+        from rnn_course.grading import judge
 
         current = self.current
         if current is None or not isinstance(message, dict):
@@ -223,7 +223,7 @@ class Judge:
         if message.get("op") == "cases":
             return {"cases": task.encoded, "helpers": list(task.helpers)}
         if message.get("op") == "call":
-            return grade_judge.serve_call(task, str(message.get("name")), message.get("args"))
+            return judge.serve_call(task, str(message.get("name")), message.get("args"))
         if message.get("op") == "record":
             self.records.setdefault(cell, message.get("record"))
             return {"status": "outputs handed in to the grader"}
@@ -291,10 +291,10 @@ def pytest_runtest_setup(item):
         _send(config, event="cell", notebook=notebook, cell=item.cell.get("id"))
         item._grade_timed_out_before = bool(getattr(item.parent, "timed_out", False))
     yield
-    judge = JUDGES.get(_notebook_of(item)) if _is_cell(item) else None
-    if judge is not None:
+    server = SERVERS.get(_notebook_of(item)) if _is_cell(item) else None
+    if server is not None:
         function = item.cell.get("metadata", {}).get("rnn_course_grade", {}).get("function")
-        judge.current = (item.cell.get("id"), function) if function else None
+        server.current = (item.cell.get("id"), function) if function else None
     kernel = getattr(item.parent, "kernel", None)
     if _is_cell(item) and kernel is not None and not getattr(item.parent, "_grade_pid", None):
         provisioner = getattr(getattr(kernel, "km", None), "provisioner", None)
@@ -307,11 +307,11 @@ def pytest_runtest_makereport(item, call):
     yield
     if not _is_cell(item) or call.when == "teardown" or (call.when == "setup" and not call.excinfo):
         return
-    judge = JUDGES.get(_notebook_of(item))
-    if judge is not None:
-        judge.current = None  # nothing handed in after its cell counts
+    server = SERVERS.get(_notebook_of(item))
+    if server is not None:
+        server.current = None  # nothing handed in after its cell counts
     _send(item.config, event="result", **_result(item, call))
-    record = judge.records.pop(item.cell.get("id"), None) if judge is not None else None
+    record = server.records.pop(item.cell.get("id"), None) if server is not None else None
     if record is not None:
         _send(item.config, event="record", notebook=_notebook_of(item),
               cell=item.cell.get("id"), record=record)
@@ -345,7 +345,7 @@ def _result(item, call):
 def pytest_runtest_teardown(item, nextitem):
     yield
     if _is_cell(item) and (nextitem is None or nextitem.parent is not item.parent):
-        judge = JUDGES.pop(_notebook_of(item), None)
-        if judge is not None:
-            judge.close()
+        server = SERVERS.pop(_notebook_of(item), None)
+        if server is not None:
+            server.close()
         _send(item.config, event="done", notebook=_notebook_of(item))

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")
+SANITIZE_FILE = Path(__file__).parents[1] / "nbval_sanitize.cfg"
 KERNEL_STARTUP_TIMEOUT = 60
 WATCHDOG_SLACK = 30  # seconds beyond the longest legitimate silence before a batch is killed
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -158,7 +158,7 @@ def pytest_command(folder, paths, settings, results_fd=None):
         f"--nbval-sanitize-with={SANITIZE_FILE}",
     ]
     if results_fd is not None:  # the grader's plugin, loaded before nbval (see its header)
-        command += ["-p", "rnn_course.grade_plugin", f"--grade-results-fd={results_fd}"]
+        command += ["-p", "rnn_course.grading.plugin", f"--grade-results-fd={results_fd}"]
         if settings.engine is not None:
             command += [f"--grade-sandbox={_sandbox_file(folder, settings)}"]
         else:
@@ -168,7 +168,7 @@ def pytest_command(folder, paths, settings, results_fd=None):
 
 def _sandbox_file(folder, settings):
     """The sandbox settings for the plugin, as a JSON file in the batch folder."""
-    from rnn_course.grade_sandbox import Limits, process_limit
+    from rnn_course.grading.sandbox import Limits, process_limit
 
     user = Limits.user if settings.engine.contained else settings.engine.user
     limits = dataclasses.asdict(Limits(memory=settings.memory, user=user,

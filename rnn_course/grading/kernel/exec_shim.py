@@ -1,4 +1,4 @@
-"""Set hard resource limits, then become the kernel: ``python grade_kernel_exec.py --as=BYTES
+"""Set hard resource limits, then become the kernel: ``python exec_shim.py --as=BYTES
 --nproc=N --fsize=BYTES --nofile=N -- python -m ipykernel_launcher -f FILE``.
 
 Run by the grader as the first process of each kernel's sandbox (a plain script: it imports

@@ -4,7 +4,7 @@ For each exercise the grader (this trusted process) draws two sets of cases: the
 (the check's own seeds, so that an honest student's diagnosis reads the same in every run) and
 a fresh set (the same sizes, every seed salted with a number drawn for this grading run, so
 that no table of answers can be prepared). The grading kernel gets them as plain data, runs the
-student's function on them (``grade_harness.hand_in``) and hands back what it returned and its
+student's function on them (``harness.hand_in``) and hands back what it returned and its
 arguments as it left them, as plain data. Here they are compared with the reference and
 diagnosed by the very code of the in-kernel checks (``rnn_utils.checks.framework.judge_case``):
 same messages, same fingerprints of known mistakes, same gradient check.
@@ -19,7 +19,7 @@ import secrets
 import traceback
 from dataclasses import dataclass
 
-from rnn_course import grade_harness
+from rnn_course.grading.kernel import harness
 
 FRESH = "on fresh cases drawn for this grading"
 
@@ -70,7 +70,7 @@ def make_task(exercise, salt):
     cases += [dataclasses.replace(case, title=f"Case {n} of {len(fresh)} {FRESH}: {case.label}")
               for n, case in enumerate(fresh, start=1)]
     callables = []
-    encoded = [grade_harness.encode(case.arguments, callables) for case in cases]
+    encoded = [harness.encode(case.arguments, callables) for case in cases]
     return Task(exercise, cases, len(published), encoded,
                 tuple(framework.HELPERS.get(exercise.name, ())), tuple(sorted(set(callables))))
 
@@ -92,14 +92,14 @@ def serve_call(task, name, encoded_args):
         return {"error": f"{name} is the course's reference implementation, which the grading "
                 "kernel does not hold: write the computation yourself", "kind": "unavailable"}
     try:
-        arguments = grade_harness.decode(encoded_args)
+        arguments = harness.decode(encoded_args)
         result = function(*arguments)
     except ShapeError as error:
         return {"error": str(error), "kind": "ShapeError"}
     except Exception as error:  # noqa: BLE001 -- the student's call was wrong: say so there
         return {"error": f"{name} could not run on these arguments: "
                 f"{type(error).__name__}: {error}"[:2000], "kind": "error"}
-    return {"result": grade_harness.encode(result)}
+    return {"result": harness.encode(result)}
 
 
 # ---- judging ----------------------------------------------------------------------------------
@@ -141,14 +141,14 @@ def _judge_one(exercise, case, result):
             raise framework.not_implemented(exercise)
         raise framework.exception_failure(exercise, rebuilt_error(types, error.get("message")),
                                           case, frame=_frame(error.get("frame")))
-    functions = {grade_harness.qualified_name(value): value
+    functions = {harness.qualified_name(value): value
                  for value in case.arguments.values() if callable(value)}
 
     def function_named(name):  # the case's own function, handed back unchanged
-        return functions.get(name, grade_harness.Unsupported(name))
+        return functions.get(name, harness.Unsupported(name))
 
-    received = grade_harness.decode(result["arguments"], function_named)
-    returned = grade_harness.decode(result["returned"], function_named)
+    received = harness.decode(result["arguments"], function_named)
+    returned = harness.decode(result["returned"], function_named)
     if not isinstance(received, dict) or set(received) != set(case.arguments):
         raise ValueError("arguments")
     same = result.get("same_as")
