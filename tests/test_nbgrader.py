@@ -279,8 +279,20 @@ def test_our_preprocessors_come_before_nbgraders_defaults():
     sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
     assert GENERATE_PREPROCESSORS[2:] == names(generate)
     assert SANITIZE_PREPROCESSORS[1:] == names(sanitize)
-    assert all(name.startswith("rnn_course.nbgrader_preprocessors.")
+    assert all(name.startswith("rnn_course.platforms.nbgrader.preprocessors.")
                for name in GENERATE_PREPROCESSORS[:2] + SANITIZE_PREPROCESSORS[:1])
+
+
+def test_configs_written_before_the_move_still_load_our_preprocessors():
+    """nbgrader_config.py files of rnn-course 0.1 name rnn_course.nbgrader_preprocessors.X:
+    nbgrader imports each name as a string (traitlets' import_item), so the shim must keep
+    giving the same classes."""
+    from traitlets.utils.importstring import import_item
+
+    for name in GENERATE_PREPROCESSORS[:2] + SANITIZE_PREPROCESSORS[:1]:
+        old = name.replace("rnn_course.platforms.nbgrader.preprocessors.",
+                           "rnn_course.nbgrader_preprocessors.")
+        assert old != name and import_item(old) is import_item(name)
 
 
 def test_repair_gives_a_notebook_without_metadata_the_release_marks():
