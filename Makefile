@@ -21,7 +21,7 @@ define nbgrader_off
 			>/dev/null 2>&1 || exit 1; done
 endef
 
-.PHONY: install lab test test-pythons test-floor notebooks grade lint lock clean
+.PHONY: install lab test test-fast test-pythons test-floor notebooks grade lint lock clean
 
 install: $(STAMP)
 
@@ -43,6 +43,12 @@ test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval natively and on e
 	$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) tests solutions
 	$(BIN)/python -m rnn_course.authoring.machines --emulated-only -- \
 		$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) -q solutions
+
+# For iterating: lint, then every test that starts no Jupyter kernel, sandbox or environment
+# (the rooms' conftest.py files mark the others `kernels`); about a minute on 2 cores.
+test-fast: $(STAMP)  ## lint and the tests that start no kernel (docs/architecture.md, Tests)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not kernels" tests
 
 # The whole test suite on every supported Python found here, each in its own environment.
 PYTHONS ?= python3.10 python3.11 python3.12 python3.13

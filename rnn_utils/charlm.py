@@ -10,10 +10,12 @@ first_names_provenance.md) or a list of the student's own (one word per line);
 m parallel streams for truncated BPTT; ``encode_words`` pads whole words into one batch for the
 held-out loss.
 
-Speed: ``fast_training_step`` has the contract of lesson 08's graded ``training_step`` (forward,
-softmax cross-entropy, output layer, BPTT, clipping by norm, Adagrad), computed with the input
-projections of all steps in one matrix product, as cuDNN does; tests hold it equal to the
-reference composition. ``train`` runs the streamed truncated BPTT of the lesson with it.
+Speed: one fast path, batched over S models (``many_step``: forward, softmax cross-entropy,
+output layer, BPTT, clipping by norm, Adagrad, with the input projections of all steps in one
+matrix product, as cuDNN does). ``train_seeds`` trains several seeds at once with it;
+``fast_training_step`` (S = 1) has the contract of lesson 08's graded ``training_step`` and
+``train_stream`` runs the lesson's streamed truncated BPTT with it; tests hold both equal to
+the reference composition.
 """
 
 import zlib
@@ -188,60 +190,21 @@ def parameter_count(parameters):
     return int(sum(value.size for value in parameters.values()))
 
 
-# ---- the fast path: one training step with the contract of lesson 08's training_step ---------
+# ---- the fast path -------------------------------------------------------------------------------
+# One implementation, batched over S models (many_*, below): every array gets a leading axis of
+# S seeds and one batched product (np.matmul over that axis) does the work of S separate ones,
+# so the Python loop over the steps, which dominates the cost at these sizes, runs once for all
+# seeds. A single model is the case S = 1 (fast_training_step, held_out_loss).
 
 
-def fast_forward(x, a0, parameters):
-    """The RNN over a window, with the input projections of all steps in one product.
-
-    Arguments:
-    x -- inputs, shape (n_x, m, T); a0 -- the state before the window, shape (n_a, m)
-    parameters -- Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
-
-    Returns:
-    states -- shape (T + 1, n_a, m): states[0] = a0, states[t + 1] = a<t>
-    log_probabilities -- log softmax of the scores, shape (n_y, m, T)
-    """
-    n_x, m, T = x.shape
-    Waa = parameters["Waa"]
-    # Wax x<t> + ba for every t at once: (n_a, n_x) @ (n_x, m T), then one (n_a, m) per step.
-    projected = (parameters["Wax"] @ x.reshape(n_x, m * T) + parameters["ba"]).reshape(-1, m, T)
-    projected = np.ascontiguousarray(projected.transpose(2, 0, 1))  # (T, n_a, m)
-    states = np.empty((T + 1,) + a0.shape)
-    states[0] = a0
-    for t in range(T):  # the one loop that must stay: a<t> needs a<t-1>
-        states[t + 1] = np.tanh(projected[t] + Waa @ states[t])
-    hidden = states[1:].transpose(1, 2, 0).reshape(-1, m * T)  # (n_a, m T), same order as x
-    scores = parameters["Wya"] @ hidden + parameters["by"]  # (n_y, m T)
-    shifted = scores - scores.max(axis=0, keepdims=True)
-    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))
-    return states, log_probabilities.reshape(-1, m, T)
+def stacked(arrays):
+    """{name: array} -> {name: array[None]}: one model as a stack of one (S = 1)."""
+    return {name: value[None] for name, value in arrays.items()}
 
 
-def fast_gradients(x, y, states, log_probabilities, parameters):
-    """Loss (summed over steps, averaged over m) and the gradients dWax, dWaa, dba, dWya, dby
-    of one window, from fast_forward's results; the gradient stops at a0.
-
-    A step whose target column is all zeros (padding after a word's end) adds nothing to the
-    loss and, unlike softmax_cross_entropy's dz = (y_pred - y) / m, nothing to the gradient.
-    Without padding the two agree."""
-    n_x, m, T = x.shape
-    targeted = np.sum(y, axis=0, keepdims=True)  # (1, m, T): 1 at a character, 0 at padding
-    dz = ((np.exp(log_probabilities) - y) * targeted).reshape(-1, m * T) / m  # (n_y, m T)
-    hidden = states[1:].transpose(1, 2, 0).reshape(-1, m * T)  # (n_a, m T)
-    da = (parameters["Wya"].T @ dz).reshape(-1, m, T).transpose(2, 0, 1)  # (T, n_a, m)
-    dpre = np.empty(da.shape)  # gradient at the tanh input of every step
-    carried = np.zeros(da.shape[1:])
-    WaaT = parameters["Waa"].T
-    for t in reversed(range(T)):
-        dpre[t] = (da[t] + carried) * (1 - states[t + 1] ** 2)
-        carried = WaaT @ dpre[t]
-    dpre_all = dpre.transpose(1, 2, 0).reshape(-1, m * T)  # (n_a, m T)
-    previous = states[:-1].transpose(1, 2, 0).reshape(-1, m * T)  # a<t-1> of every step
-    return -float(np.sum(y * log_probabilities)) / m, {
-        "dWax": dpre_all @ x.reshape(n_x, m * T).T, "dWaa": dpre_all @ previous.T,
-        "dba": dpre_all.sum(axis=1, keepdims=True), "dWya": dz @ hidden.T,
-        "dby": dz.sum(axis=1, keepdims=True)}
+def unstacked(arrays, index=0):
+    """The index-th model of a stack: {name: array[index]}."""
+    return {name: value[index] for name, value in arrays.items()}
 
 
 def clip_by_global_norm(gradients, max_norm):
@@ -260,21 +223,20 @@ def adagrad(parameters, gradients, memory, learning_rate, epsilon=1e-8):
 
 
 def fast_training_step(x, y, a0, parameters, memory, learning_rate, max_norm):
-    """Lesson 08's training_step, fast: returns loss, a_last, new parameters, new memory."""
-    states, log_probabilities = fast_forward(x, a0, parameters)
-    loss, gradients = fast_gradients(x, y, states, log_probabilities, parameters)
-    if max_norm is not None:
-        gradients = clip_by_global_norm(gradients, max_norm)
-    parameters, memory = adagrad(parameters, gradients, memory, learning_rate)
-    return loss, states[-1], parameters, memory
+    """Lesson 08's training_step, fast (many_step with S = 1): x, y (n_x, m, T), a0 (n_a, m).
+
+    Returns loss (summed over steps, averaged over m, padding masked), a_last (n_a, m), the new
+    parameters and the new memory."""
+    per_character, state, parameters, memory = many_step(
+        x[None], y[None], a0[None], stacked(parameters), stacked(memory), learning_rate,
+        max_norm)
+    loss = float(per_character[0]) * float(np.sum(y)) / x.shape[1] if np.sum(y) else 0.0
+    return loss, state[0], unstacked(parameters), unstacked(memory)
 
 
 def held_out_loss(parameters, words):
     """Loss per character (nats) of the RNN on whole ``words``, each from the zero state."""
-    x, y = encode_words(words)
-    _, log_probabilities = fast_forward(x, np.zeros((parameters["Waa"].shape[0], x.shape[1])),
-                                        parameters)
-    return -float(np.sum(y * log_probabilities)) / float(np.sum(y))
+    return float(many_held_out(stacked(parameters), words)[0])
 
 
 # ---- training ------------------------------------------------------------------------------
@@ -302,45 +264,6 @@ def train_stream(x, y, parameters, memory, k, learning_rate, max_norm, a0=None,
     return {"losses": losses, "a_last": state, "parameters": parameters, "memory": memory}
 
 
-def train(train_words, held_out_words, n_a=64, epochs=4, k=12, learning_rate=0.1, max_norm=5.0,
-          m=32, seed=0, evaluations_per_epoch=4):
-    """Train the character-level RNN by streamed truncated BPTT with Adagrad (the fast path).
-
-    Each epoch shuffles the training names (seed + epoch) into m streams (stream_batch); the
-    state is carried across the whole epoch, window after window. ``evaluations_per_epoch``
-    times per epoch the held-out loss per character is measured (every name from the zero
-    state), beside the mean training loss per character of the windows since the last one.
-
-    Returns:
-    history -- dict: "held_out" and "train" (lists of floats, nats per character), "seen"
-               (characters per stream read before each measurement), "parameters" (the final
-               ones), "diverged" (True if a loss became NaN or inf)
-    """
-    parameters = initialize(len(VOCABULARY), n_a, seed)
-    memory = zeros_like_parameters(parameters)
-    history = {"held_out": [], "train": [], "seen": [], "diverged": False}
-    seen = 0
-    for epoch in range(epochs):
-        x, y = stream_batch(train_words, m, seed=seed * 1000 + epoch)
-        state = np.zeros((n_a, m))
-        for part in np.array_split(np.arange(x.shape[2]), evaluations_per_epoch):
-            with np.errstate(over="ignore", invalid="ignore"):
-                result = train_stream(x[:, :, part], y[:, :, part], parameters, memory, k,
-                                      learning_rate, max_norm, a0=state)
-            state, parameters, memory = result["a_last"], result["parameters"], result["memory"]
-            seen += len(part)
-            history["train"].append(float(np.mean(result["losses"])))
-            history["held_out"].append(held_out_loss(parameters, held_out_words))
-            history["seen"].append(seen)
-            if not np.isfinite(history["held_out"][-1]):
-                history["diverged"] = True
-                break
-        if history["diverged"]:
-            break
-    history["parameters"] = parameters
-    return history
-
-
 def initialize(n, n_a, seed):
     """The starting RNN of lesson 08: initialize_rnn_parameters with the vocabulary at both
     ends (imported here, where it is used, to keep this module's imports light)."""
@@ -349,7 +272,7 @@ def initialize(n, n_a, seed):
     return initialize_rnn_parameters(n, n_a, n, seed=seed)
 
 
-# ---- whole names, for comparing models: the RNN (fast path) and the LSTM (the reference) ----
+# ---- the LSTM of the same size, on whole names (with the reference lstm_forward/backward) ----
 
 
 def lstm_training_step(x, y, parameters, memory, learning_rate, max_norm):
@@ -385,11 +308,11 @@ def lstm_held_out_loss(parameters, words):
     return -float(np.sum(y * np.log(y_pred))) / float(np.sum(y))
 
 
-def train_names(model, train_words, held_out_words, n_a, epochs, learning_rate=0.1,
-                max_norm=1.0, m=32, seed=0):
-    """Train ``model`` ("rnn" or "lstm") on shuffled batches of m whole names (each from the
-    zero state; no truncation; the batches of train_seeds) with clipped Adagrad; the held-out
-    loss after every epoch.
+def train_lstm_names(train_words, held_out_words, n_a, epochs, learning_rate=0.1, max_norm=1.0,
+                     m=32, seed=0):
+    """Train an LSTM language model on the batches of train_seeds (shuffled batches of m whole
+    names, each from the zero state; no truncation) with clipped Adagrad, measuring the
+    held-out loss after every epoch: lesson 08's RNN recipe, for the LSTM of the same size.
 
     Returns:
     history -- dict: "held_out" (one float per epoch), "parameters", "parameter_count"
@@ -397,50 +320,21 @@ def train_names(model, train_words, held_out_words, n_a, epochs, learning_rate=0
     from rnn_utils.params import initialize_lstm_parameters
 
     n = len(VOCABULARY)
-    if model == "rnn":
-        parameters = initialize(n, n_a, seed)
-    elif model == "lstm":
-        parameters = initialize_lstm_parameters(n, n_a, n, seed=seed)
-        parameters["bf"] = np.ones((n_a, 1))  # the forget gate starts open (lesson 07)
-    else:
-        raise ValueError(f'model must be "rnn" or "lstm", got {model!r}')
+    parameters = initialize_lstm_parameters(n, n_a, n, seed=seed)
+    parameters["bf"] = np.ones((n_a, 1))  # the forget gate starts open (lesson 07)
     memory, held_out = zeros_like_parameters(parameters), []
     for epoch in range(epochs):
         for x, y in name_batches(train_words, m, seed * 1000 + epoch):  # as train_seeds
-            if model == "rnn":
-                _, _, parameters, memory = fast_training_step(
-                    x, y, np.zeros((n_a, x.shape[1])), parameters, memory, learning_rate,
-                    max_norm)
-            else:
-                _, parameters, memory = lstm_training_step(x, y, parameters, memory,
-                                                           learning_rate, max_norm)
-        loss_of = held_out_loss if model == "rnn" else lstm_held_out_loss
-        held_out.append(loss_of(parameters, held_out_words))
+            _, parameters, memory = lstm_training_step(x, y, parameters, memory, learning_rate,
+                                                       max_norm)
+        held_out.append(lstm_held_out_loss(parameters, held_out_words))
     return {"held_out": held_out, "parameters": parameters,
             "parameter_count": parameter_count(parameters)}
 
 
-def length_batches(words, m, seed):
-    """Batches of at most m whole names of EQUAL length, in a shuffled order (``seed``).
-
-    Bucketing by length needs no padding, so every batch is an ordinary (x, y) of lesson 08's
-    training_step, from the zero state: the state is reset between names. Returns a list of
-    (x, y), each of shape (27, batch, length + 1).
-    """
-    rng = np.random.default_rng(seed)
-    by_length = {}
-    for index in rng.permutation(len(words)):
-        by_length.setdefault(len(words[index]), []).append(words[index])
-    batches = [group[start:start + m] for _, group in sorted(by_length.items())
-               for start in range(0, len(group), m)]
-    return [encode_words(batches[index]) for index in rng.permutation(len(batches))]
-
-
-# ---- several seeds at once: the claims of lesson 08 are measured over 5 seeds ----------------
-# Every array gets a leading axis of S seeds, and one batched product (np.matmul over that
-# axis) does the work of S separate ones: the Python loop over the steps, which dominates the
-# cost at these sizes, runs once for all seeds. Each seed has its own parameters, data order,
-# clipping (its own global norm) and Adagrad memory; the runs do not interact.
+# ---- S models at once: the fast path itself ---------------------------------------------------
+# Each seed has its own parameters, data order, clipping (its own global norm) and Adagrad
+# memory; the runs do not interact.
 
 
 def fast_tanh(z):
@@ -615,7 +509,7 @@ def _stacked_name_batches(seeds, words, m, epoch):
 
 def seed_parameters(history, index):
     """The parameters of the index-th seed of train_seeds' stacked result."""
-    return {name: value[index] for name, value in history["parameters"].items()}
+    return unstacked(history["parameters"], index)
 
 
 def name_shares(names, train_words, all_words):

@@ -683,7 +683,7 @@ explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature
 # Lessons 05-07 showed why an LSTM carries information (and gradients) further. Names are
 # short, so is it worth it here? An LSTM with $n_a = 29$ has 7,422 parameters (four gates of
 # $29 \times (29 + 27) + 29$, and the output layer), the RNN with $n_a = 64$ has 7,643: the same
-# budget. `charlm.train_names("lstm", ...)` trains it exactly like the RNN (the same batches,
+# budget. `charlm.train_lstm_names(...)` trains it exactly like the RNN (the same batches,
 # clipped Adagrad, $\eta = 0.1$), with the course's reference `lstm_forward` and
 # `lstm_backward`, the functions you wrote in lessons 05 and 06, and a forget-gate bias of
 # $+1$ at the start. Two epochs each, five seeds; the RNN's numbers are those of the runs
@@ -691,9 +691,9 @@ explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature
 
 # %%
 LSTM_EPOCHS = 2
-lstm_runs = [charlm.train_names("lstm", train_words, held_out_words, n_a=29,
-                                epochs=LSTM_EPOCHS, learning_rate=0.1, max_norm=1.0, m=32,
-                                seed=seed) for seed in SEEDS]
+lstm_runs = [charlm.train_lstm_names(train_words, held_out_words, n_a=29, epochs=LSTM_EPOCHS,
+                                     learning_rate=0.1, max_norm=1.0, m=32, seed=seed)
+              for seed in SEEDS]
 lstm_loss = np.array([run["held_out"][-1] for run in lstm_runs])  # (5,)
 rnn_loss = held_out_curves[LSTM_EPOCHS - 1]  # (5,): the RNN after the same two epochs
 print(f"parameters: LSTM {lstm_runs[0]['parameter_count']}, "

@@ -18,8 +18,9 @@ import nbformat
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from rnn_course.authoring.lesson import read_lesson, strip_solution, without_markers
+from rnn_course.authoring.lesson import LessonError, read_lesson, strip_solution, without_markers
 from rnn_course.authoring.marks import as_released, marks
+from rnn_course.options import NBVAL_SANITIZE_FILE
 
 FIGURES_FROM_SOLUTIONS = "../notebooks/figures/"
 FIGURES_FROM_NOTEBOOKS = "figures/"
@@ -158,7 +159,7 @@ def to_text(notebook):
     return nbformat.writes(notebook) + "\n"
 
 
-SANITIZE_FILE = Path(__file__).parents[1] / "nbval_sanitize.cfg"
+SANITIZE_FILE = NBVAL_SANITIZE_FILE  # what nbval is told to ignore, read by comparable()
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 NOT_COMPARED = ("image/png", "image/jpeg", WIDGET_MIME)  # nbval skips these too
 
@@ -232,10 +233,10 @@ def build_course(root, check=False, only=None, log=print, run=True):
     root = Path(root)
     lessons = [read_lesson(path) for path in lesson_paths(root)]
     if not lessons:
-        raise FileNotFoundError(f"no lessons found in {root / 'solutions'}")
+        raise LessonError(f"no lessons found in {root / 'solutions'}")
     unknown = set(only or ()) - {lesson.name for lesson in lessons}
     if unknown:
-        raise FileNotFoundError(f"no lesson named {', '.join(sorted(unknown))} in solutions/")
+        raise LessonError(f"no lesson named {', '.join(sorted(unknown))} in solutions/")
     # The reference first: the solution notebooks import it when they run.
     outputs = [(root / "rnn_utils" / "reference.py", reference_module(lessons), str)]
     stale = _sync(outputs, check, log)

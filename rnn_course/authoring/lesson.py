@@ -15,12 +15,14 @@ from pathlib import Path
 
 import jupytext
 
+from rnn_course.errors import RnnCourseError
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 _LESSON_NAME = re.compile(r"^\d\d_[a-z0-9_]+$")
 
 
-class LessonError(ValueError):
+class LessonError(RnnCourseError, ValueError):
     """A lesson source breaks the authoring conventions."""
 
 

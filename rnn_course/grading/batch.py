@@ -1,15 +1,13 @@
-"""``rnn-course grade``: grade a folder of submissions with nbval; gradebook and feedback.
+"""``rnn-course grade``: grade a folder of submissions; the one engine of every grading.
 
     SUBMISSIONS/<student>/<lesson>.ipynb  --compose-->  release + the student's cells
-                                          --nbval---->  one kernel per notebook, contained
+                                          --nbval---->  one sandboxed kernel per notebook
                                           --judge---->  OUT/grades.csv, OUT/summary.csv,
                                                         OUT/feedback/<student>.md
 
-The modules: grade_course (the course's lessons and exercises), grade_compose (the notebook
-that runs), grade_run (nbval in contained, parallel pytest processes), grade_plugin (inside
-those processes), grade_verdict (a check cell's result -> status and reason), grade_report
-(the files). The contract is in DESIGN.md, "Grading contract"; docs/grading.md explains the
-choices and the limits.
+``grade`` grades a folder of students; ``grade_students`` is the engine it shares with one
+submission (single.py) and the platforms. The map of the grading room is in its __init__.py;
+the contract in DESIGN.md, "Grading contract"; docs/grading.md explains the choices and limits.
 """
 
 import json
@@ -17,18 +15,29 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
-from rnn_course.grading.compose import NotANotebook, compose, read_submission
-from rnn_course.grading.course import kernel_course, load_course
+from rnn_course.errors import RnnCourseError
+from rnn_course.grading.compose import Composed, NotANotebook, compose, read_submission
+from rnn_course.grading.course import (
+    Course,
+    CourseLesson,
+    GradedFunction,
+    kernel_course,
+    load_course,
+)
 from rnn_course.grading.files import entry_kind, list_folder, printable_name
-from rnn_course.grading.judge import exercises, make_task, new_salt
+from rnn_course.grading.judge import Task, exercises, make_task, new_salt
 from rnn_course.grading.report import feedback_text, write_outputs
-from rnn_course.grading.run import Job, Settings, run_jobs
+from rnn_course.grading.run import Job, Run, Settings, run_jobs
 from rnn_course.grading.sandbox import Engine, probe
-from rnn_course.grading.verdict import Verdict, judge, one_line
+from rnn_course.grading.verdict import Verdict, one_line, verdict_of
+from rnn_course.options import GradingOptions
+
+Report = Callable[[str], None]  # told, in one line each, what the grader does (the engine)
 
 
-class GradeError(Exception):
+class GradeError(RnnCourseError):
     """The grader cannot run (bad arguments); the message says why."""
 
 
@@ -37,14 +46,14 @@ class Submission:
     """One student's hand-in of one lesson and what became of it."""
 
     student: str
-    lesson: object  # CourseLesson
-    problem: Verdict = None  # missing or unreadable: the verdict on every exercise
-    composed: object = None  # Composed, when it runs
-    run: object = None  # grade_run.Run, once it ran
-    added: set = field(default_factory=set)  # ids of the student's own cells
+    lesson: CourseLesson
+    problem: "Verdict | None" = None  # missing or unreadable: the verdict on every exercise
+    composed: "Composed | None" = None  # when it runs
+    run: "Run | None" = None  # once it ran
+    added: set[str] = field(default_factory=set)  # ids of the student's own cells
 
 
-def students(submissions):
+def students(submissions: Path) -> list[tuple[str, Path]]:
     """(student id, folder) for every student folder, sorted; other entries are reported.
 
     A student folder is a real folder: a symbolic link (which could lead out of SUBMISSIONS)
@@ -68,7 +77,7 @@ def students(submissions):
     return found
 
 
-def prepare(course, student, files):
+def prepare(course: Course, student: str, files: dict[str, Path]) -> list[Submission]:
     """The student's Submissions, one per lesson: composed, missing or unreadable. ``files``
     maps a lesson's name to the path of its hand-in (absent: not handed in). Total: any
     failure to read or compose a file becomes that lesson's verdict."""
@@ -100,17 +109,17 @@ class Student:
     """One student of a grading: their id, their hand-in per lesson, the files not graded."""
 
     name: str
-    files: dict  # lesson name -> path of the hand-in
-    ignored: list  # printable names of other files, listed in the feedback
+    files: dict[str, Path]  # lesson name -> path of the hand-in
+    ignored: list[str]  # printable names of other files, listed in the feedback
 
 
-def folder_student(course, name, folder):
+def folder_student(course: Course, name: str, folder: Path) -> Student:
     """The Student of a folder SUBMISSIONS/<student>/ (lesson files by their names)."""
     files = {lesson.name: Path(folder) / lesson.filename for lesson in course.lessons}
     return Student(name, files, ignored_files(course, folder))
 
 
-def ignored_files(course, folder):
+def ignored_files(course: Course, folder: Path) -> list[str]:
     """Names in a student's folder that are not lessons of the course (hidden ones aside);
     a lesson of the course that is not graded in this run is not listed."""
     names = course.names or [lesson.name for lesson in course.lessons]
@@ -119,13 +128,15 @@ def ignored_files(course, folder):
                   if name not in lessons and not name.startswith("."))
 
 
-def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**30,
-          lessons=None, progress=None, notebook_budget=600.0, sandbox="auto", report=None):
+def grade(submissions: "Path | str", out: "Path | str", course_root: "Path | str",
+          lessons: "list[str] | None" = None, options: "GradingOptions | None" = None,
+          progress: "Progress | None" = None, report: "Report | None" = None,
+          **overrides: Any) -> list[dict]:
     """Grade every student folder of ``submissions`` into ``out``; returns the grade rows.
 
-    ``sandbox``: "auto" or "bwrap" (bubblewrap, required to work) or "none" (no sandbox; for
-    a trusted class). ``report(line)`` is told which engine is used. Raises GradeError,
-    grade_course.CourseError or grade_sandbox.EngineError when the grader cannot run.
+    ``options`` (or ``overrides`` of its fields: jobs, timeout, notebook_timeout, memory,
+    sandbox) are the run's GradingOptions. ``report(line)`` is told which engine is used.
+    Raises an RnnCourseError (GradeError, CourseError, EngineError) when the grader cannot run.
     """
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     _check_folders(submissions, out)
@@ -134,9 +145,8 @@ def grade(submissions, out, course_root, workers=1, timeout=60.0, memory=2 * 2**
     def roster():
         return [folder_student(course, name, folder) for name, folder in students(submissions)]
 
-    graded = grade_students(course, roster, workers=workers, timeout=timeout, memory=memory,
-                            progress=progress, notebook_budget=notebook_budget,
-                            sandbox=sandbox, report=report)
+    graded = grade_students(course, roster, GradingOptions.of(options, **overrides),
+                            progress=progress, report=report)
     write_outputs(out, graded.rows, graded.feedback)
     return graded.rows
 
@@ -146,56 +156,60 @@ class Graded:
     """What a grading found: the rows of grades.csv (in order), each student's feedback, and
     the verdict behind each row, by (student, lesson name, function)."""
 
-    rows: list
-    feedback: dict
-    verdicts: dict
+    rows: list[dict]
+    feedback: dict[str, str]  # student -> feedback text
+    verdicts: dict[tuple[str, str, str], Verdict]
 
-    def verdict(self, row):
+    def verdict(self, row: dict) -> Verdict:
         """The Verdict behind one of the rows."""
         return self.verdicts[(row["student"], lesson_of(row), row["exercise"])]
 
     @property
-    def points(self):
+    def points(self) -> float:
         return sum(row["points"] for row in self.rows)
 
     @property
-    def max_points(self):
+    def max_points(self) -> float:
         return sum(row["max_points"] for row in self.rows)
 
 
-def lesson_of(row):
+def lesson_of(row: dict) -> str:
     """The lesson name of a grade row ("01_rnn_cell_forward" for its notebook's file)."""
     return row["notebook"].removesuffix(".ipynb")
 
 
-def grade_students(course, roster, workers=1, timeout=60.0, memory=2 * 2**30, progress=None,
-                   notebook_budget=600.0, sandbox="auto", report=None):
-    """Grade the Students ``roster()`` returns (called once the sandbox works) in ``course``
-    (a grade_course.Course): the one engine of the batch grader and of a single submission."""
+def grade_students(course: Course, roster: Callable[[], list[Student]],
+                   options: "GradingOptions | None" = None, progress: "Progress | None" = None,
+                   report: "Report | None" = None, **overrides: Any) -> Graded:
+    """Grade the Students ``roster()`` returns (called once the sandbox works) in ``course``:
+    the one engine of the batch grader, of a single submission and of the platforms.
+    ``options.sandbox`` may be an Engine already probed (the platforms choose their own)."""
+    options = GradingOptions.of(options, **overrides)
     _check_same_package(course)
-    engine = sandbox if isinstance(sandbox, Engine) else probe(sandbox)
+    engine = options.sandbox if isinstance(options.sandbox, Engine) else probe(options.sandbox)
     (report or (lambda line: None))(engine.describe())
     tasks = make_tasks(course)
     with tempfile.TemporaryDirectory(prefix="rnn-course-grading-") as private:
         if engine.user:  # kernels run as that user without a sandbox: /course is reached here
             Path(private).chmod(0o711)
         (Path(private) / "course").mkdir()
-        settings = Settings(timeout=timeout, memory=memory, package_root=course.package_root,
-                            notebook_budget=notebook_budget, engine=engine,
+        settings = Settings(timeout=options.timeout, memory=options.memory,
+                            package_root=course.package_root,
+                            notebook_timeout=options.notebook_timeout, engine=engine,
                             course_dir=kernel_course(course, Path(private) / "course"),
                             tasks_file=write_tasks(tasks, Path(private) / "tasks.json"))
-        return _grade_with(course, roster(), settings, workers, progress, tasks)
+        return _grade_with(course, roster(), settings, options.jobs, progress, tasks)
 
 
-def make_tasks(course, salt=None):
-    """function -> grade_judge.Task for every exercise of the course, with fresh cases."""
+def make_tasks(course: Course, salt: "int | None" = None) -> dict[str, Task]:
+    """function -> judge.Task for every exercise of the course, with fresh cases."""
     known = exercises()
     salt = new_salt() if salt is None else salt
     return {exercise.function: make_task(known[exercise.function], salt)
             for lesson in course.lessons for exercise in lesson.exercises}
 
 
-def write_tasks(tasks, path):
+def write_tasks(tasks: dict[str, Task], path: Path) -> Path:
     """The tasks as the plugin reads them (plain data only), in a file of the grader's."""
     path.write_text(json.dumps({name: {"cases": task.encoded, "helpers": list(task.helpers),
                                        "callables": list(task.callables)}
@@ -203,13 +217,13 @@ def write_tasks(tasks, path):
     return path
 
 
-def _grade_with(course, roster, settings, workers, progress, tasks):
+def _grade_with(course, roster, settings, parallel, progress, tasks):
     prepared = [s for student in roster for s in prepare(course, student.name, student.files)]
     to_run = [s for s in prepared if s.composed is not None]
     if progress:
         progress.start(len(to_run))
     jobs = [Job(index, s.lesson.filename, s.composed.notebook) for index, s in enumerate(to_run)]
-    runs = run_jobs(jobs, settings, workers, done=progress.advance if progress else lambda n: 0)
+    runs = run_jobs(jobs, settings, parallel, done=progress.advance if progress else lambda n: 0)
     for index, submission in enumerate(to_run):
         submission.run = runs[index]
     if progress:
@@ -259,13 +273,12 @@ def _results(course, roster, prepared, timeout, tasks):
     return Graded(rows, feedback, all_verdicts)
 
 
-def _verdict(submission, exercise, timeout, task):
+def _verdict(submission: Submission, exercise: GradedFunction, timeout: float,
+             task: Task) -> Verdict:
     """The verdict on one exercise, with the composition's note on its graded cell."""
     if submission.problem:
         return submission.problem
-    expected = "".join(o.get("text", "") for o in submission.lesson.expected[exercise.check_id][0]
-                       if o.get("output_type") == "stream")
-    verdict = judge(exercise, submission.run, timeout, _describer(submission), expected, task)
+    verdict = verdict_of(exercise, submission.run, timeout, _describer(submission), task)
     note = submission.composed.notes.get(exercise.function)
     if note:
         message = one_line(f"{verdict.message.rstrip('.')}; note: {note}")

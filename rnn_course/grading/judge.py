@@ -105,7 +105,7 @@ def serve_call(task, name, encoded_args):
 # ---- judging ----------------------------------------------------------------------------------
 
 
-def judge_record(task, record):
+def judge_outputs(task, record):
     """The outcome of the check from what the kernel handed in: None when every case passed
     (the line the check prints then is ``passed_line``), else the CheckFailure."""
     from rnn_utils.checks import framework
@@ -116,7 +116,7 @@ def judge_record(task, record):
                                       "the grader complete", kind="exception")
     for case, result in zip(task.cases, results):
         try:
-            _judge_one(task.exercise, case, result)
+            _judge_case_outputs(task.exercise, case, result)
         except framework.CheckFailure as failure:
             return failure
         except Exception as error:  # noqa: BLE001 -- malformed data: the student's loss only
@@ -131,7 +131,7 @@ def passed_line(task):
     return f"{exercise.name}: all checks passed ({task.published} cases: {exercise.aspects})."
 
 
-def _judge_one(exercise, case, result):
+def _judge_case_outputs(exercise, case, result):
     from rnn_utils.checks import framework
 
     if "error" in result:

@@ -92,8 +92,8 @@ def _start_kernels_in_sandboxes(settings_file):
     def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
         socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
         socket_dir.mkdir(mode=0o700, exist_ok=True)
-        judge_socket = socket_dir / "judge"
-        SERVERS[socket_dir.parent.name] = CaseServer(judge_socket, tasks, limits.user)
+        server_socket = socket_dir / "cases"
+        SERVERS[socket_dir.parent.name] = CaseServer(server_socket, tasks, limits.user)
         specs = SandboxSpecs()
         km = KernelManager(kernel_name=kernel_name, kernel_spec_manager=specs)
         km.transport, km.ip = "ipc", str(socket_dir / "k")
@@ -104,7 +104,7 @@ def _start_kernels_in_sandboxes(settings_file):
             engine, limits, socket_dir, settings["course_dir"],
             [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
         specs.env = {} if engine.contained else {  # no sandbox: the kernel's view, by variables
-            "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(judge_socket),
+            "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(server_socket),
             **_home_of(limits.user, socket_dir.parent)}
         km.start_kernel(**kwargs)
         kc = km.client()

@@ -34,14 +34,18 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-SANITIZE_FILE = Path(__file__).parents[1] / "nbval_sanitize.cfg"
+from rnn_course.options import NBVAL_SANITIZE_FILE, GradingOptions
+
+if TYPE_CHECKING:
+    from rnn_course.grading.sandbox import Engine
+
 KERNEL_STARTUP_TIMEOUT = 60
 WATCHDOG_SLACK = 30  # seconds beyond the longest legitimate silence before a batch is killed
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 MAX_BATCH = 8
 MAX_EVENT_BYTES = 64 * 2**20  # a result line carries a check's outputs: a few MB at most
-NOTEBOOK_BUDGET = 600  # seconds of wall clock per notebook, by default
 PYTEST_START = 30  # seconds a pytest process may take to start, beyond the silence limit
 _RUNNING = {}  # pytest process -> its events so far, while it runs (to end it on Ctrl-C)
 
@@ -57,7 +61,7 @@ BROKEN_WORDS = {
 class Job:
     """One notebook to run: ``key`` identifies it to the caller; ``filename`` is the lesson's."""
 
-    key: tuple
+    key: object  # the caller's (an index)
     filename: str
     notebook: dict  # the composed notebook (nbformat node)
     attempts: int = 0  # batches that broke down before this notebook started
@@ -68,22 +72,24 @@ class Run:
     """What became of one notebook: its cells' results by cell id, in the order they ran, and
     the reason when the run as a whole broke down (None when nbval ran it to the end)."""
 
-    results: dict = field(default_factory=dict)
-    records: dict = field(default_factory=dict)  # check cell id -> what the kernel handed in
-    broken: str = None
+    results: dict[str, dict] = field(default_factory=dict)  # cell id -> its result event
+    records: dict[str, object] = field(default_factory=dict)  # check cell id -> handed in
+    broken: "str | None" = None
     timed_out: bool = False
 
 
 @dataclass
 class Settings:
-    timeout: float = 60  # seconds per cell
-    memory: int = 2 * 2**30  # bytes of address space per kernel (0: no limit)
-    package_root: Path = None  # put first on the kernels' PYTHONPATH (the course's rnn_utils)
+    """How the notebooks of a grading run: GradingOptions' limits, and where things are."""
+
+    timeout: float = GradingOptions.timeout  # seconds per cell
+    memory: int = GradingOptions.memory  # bytes of address space per kernel (0: no limit)
+    package_root: "Path | None" = None  # first on the kernels' path (the course's rnn_utils)
     startup_timeout: float = KERNEL_STARTUP_TIMEOUT
-    notebook_budget: float = NOTEBOOK_BUDGET  # seconds of wall clock per notebook (0: none)
-    engine: object = None  # grade_sandbox.Engine; None: kernels started by nbval as it likes
-    course_dir: Path = None  # the course package as the kernels see it (see grade_course)
-    tasks_file: Path = None  # the checks' cases and helpers, for the plugin (see grade_judge)
+    notebook_timeout: float = GradingOptions.notebook_timeout  # seconds per notebook (0: none)
+    engine: "Engine | None" = None  # None: kernels started by nbval as it likes
+    course_dir: "Path | None" = None  # the course package as the kernels see it (course.py)
+    tasks_file: "Path | None" = None  # the checks' cases and helpers, for the plugin (judge.py)
 
     @property
     def silence_limit(self):
@@ -91,10 +97,12 @@ class Settings:
         return max(self.timeout, self.startup_timeout) + WATCHDOG_SLACK
 
 
-def run_jobs(jobs, settings, workers=1, done=lambda count: None):
-    """Run every Job; returns key -> Run. ``done(n)`` is called as notebooks finish."""
+def run_jobs(jobs: list[Job], settings: Settings, parallel: int = 1,
+             done: Callable[[int], object] = lambda count: None) -> dict:
+    """Run every Job, ``parallel`` notebooks at a time (GradingOptions.jobs); returns key ->
+    Run. ``done(n)`` is called as notebooks finish."""
     queue, runs, lock = list(jobs), {}, threading.Lock()
-    size = max(1, min(MAX_BATCH, math.ceil(len(queue) / (2 * max(1, workers)))))
+    size = max(1, min(MAX_BATCH, math.ceil(len(queue) / (2 * max(1, parallel)))))
 
     def worker():
         while True:
@@ -108,7 +116,7 @@ def run_jobs(jobs, settings, workers=1, done=lambda count: None):
                 queue.extend(again)
                 done(len(finished))
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, workers))]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, parallel))]
     for thread in threads:
         thread.start()
     try:
@@ -121,7 +129,7 @@ def run_jobs(jobs, settings, workers=1, done=lambda count: None):
     return runs
 
 
-def run_batch(batch, settings):
+def run_batch(batch: list[Job], settings: Settings) -> tuple[dict, list[Job]]:
     """Run one batch in one pytest process. Returns (key -> Run for the notebooks that ran or
     broke, jobs to run again because the batch broke down before they started)."""
     folder = Path(tempfile.mkdtemp(prefix="rnn-course-grade-"))
@@ -147,7 +155,8 @@ def _write_batch(folder, batch):
     return paths
 
 
-def pytest_command(folder, paths, settings, results_fd=None):
+def pytest_command(folder: Path, paths: list[Path], settings: Settings,
+                   results_fd: "int | None" = None) -> list[str]:
     """The nbval command line (also used by the benchmark, without results_fd)."""
     command = [
         sys.executable, "-m", "pytest", "-c", str(folder / "pytest.ini"), "--rootdir", str(folder),
@@ -155,7 +164,7 @@ def pytest_command(folder, paths, settings, results_fd=None):
         "--continue-on-collection-errors", "--nbval", "--nbval-current-env",
         f"--nbval-cell-timeout={settings.timeout}",
         f"--nbval-kernel-startup-timeout={settings.startup_timeout}",
-        f"--nbval-sanitize-with={SANITIZE_FILE}",
+        f"--nbval-sanitize-with={NBVAL_SANITIZE_FILE}",
     ]
     if results_fd is not None:  # the grader's plugin, loaded before nbval (see its header)
         command += ["-p", "rnn_course.grading.plugin", f"--grade-results-fd={results_fd}"]
@@ -181,7 +190,7 @@ def _sandbox_file(folder, settings):
     return path
 
 
-def kernel_environment(settings):
+def kernel_environment(settings: Settings) -> dict[str, str]:
     """The environment of the pytest process and, through it, of the kernels."""
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("PYTEST_", "COV_CORE_"))}
@@ -238,13 +247,13 @@ def _read_events(fd, settings, events):
         while True:
             now = time.monotonic()
             wait = settings.silence_limit + (0 if heard else PYTEST_START)
-            if started is not None and settings.notebook_budget:
-                wait = min(wait, started + settings.notebook_budget - now)
+            if started is not None and settings.notebook_timeout:
+                wait = min(wait, started + settings.notebook_timeout - now)
                 if wait <= 0:
                     return "budget"
             if not selector.select(timeout=wait):
-                return "budget" if started is not None and settings.notebook_budget and \
-                    time.monotonic() >= started + settings.notebook_budget else "timeout"
+                return "budget" if started is not None and settings.notebook_timeout and \
+                    time.monotonic() >= started + settings.notebook_timeout else "timeout"
             chunk = os.read(fd, 2**20)
             if not chunk:
                 return None

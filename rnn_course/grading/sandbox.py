@@ -27,6 +27,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from rnn_course.errors import RnnCourseError
+from rnn_course.options import ENGINE_CHOICES  # noqa: F401 -- declared once, with the options
+
 EXEC_HELPER = Path(__file__).parent / "kernel" / "exec_shim.py"
 HOME = "/home/student"
 WORK = f"{HOME}/notebook"
@@ -34,7 +37,6 @@ EXEC_INSIDE = "/grader/kernel_exec.py"
 SOCKETS = "/grader/kernel"  # the kernel's socket folder, inside
 COURSE = "/course"  # the prepared course package inside the sandbox
 TMPFS_BYTES = 256 * 2**20  # each of /tmp and the home folder
-ENGINE_CHOICES = ("auto", "bwrap", "none")
 PASSED_VARIABLES = ("LANG", "LC_ALL", "NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE",
                     "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                     "MALLOC_ARENA_MAX", "PYDEVD_DISABLE_FILE_VALIDATION", "MPLBACKEND")
@@ -43,7 +45,7 @@ SYSTEM_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "font
               "localtime", "mime.types", "nsswitch.conf")
 
 
-class EngineError(Exception):
+class EngineError(RnnCourseError):
     """The sandbox engine asked for does not work here; the message says why."""
 
 

@@ -2,8 +2,8 @@
 
 Platforms that grade per submission (Gradescope, GitHub Classroom, a hub's own queue) hand the
 grader one student's files. They are graded by the batch grader's own engine
-(``grade.grade_students``), as a class of one: the same composition, sandbox, cases and judge,
-so a notebook gets the same verdicts either way (tests/test_grade_single.py compares them).
+(``batch.grade_students``), as a class of one: the same composition, sandbox, cases and judge,
+so a notebook gets the same verdicts either way (tests/grading/test_single.py compares them).
 
 Which lesson a file is: its name when it is a lesson's (``01_rnn_cell_forward.ipynb``); else
 its content, the lesson whose graded functions it holds (by cell id, nbgrader grade_id or a
@@ -14,33 +14,40 @@ listed as not graded, as a file in a student's folder would be.
 
 import json
 from pathlib import Path
+from typing import Any
 
-from rnn_course.grading.batch import Graded, Student, grade_students, lesson_of
+from rnn_course.grading.batch import Graded, Progress, Report, Student, grade_students, lesson_of
 from rnn_course.grading.compose import NotANotebook, defines, read_submission
-from rnn_course.grading.course import load_course, nbgrader
+from rnn_course.grading.course import Course, load_course, nbgrader
 from rnn_course.grading.files import printable_name
 from rnn_course.grading.report import number
+from rnn_course.options import GradingOptions
 
 FORMAT_VERSION = 1
 
 
-def grade_single(paths, course_root, student="submission", lessons=None, **options):
+def grade_single(paths: list, course_root: "Path | str", student: str = "submission",
+                 lessons: "list[str] | None" = None, options: "GradingOptions | None" = None,
+                 progress: "Progress | None" = None, report: "Report | None" = None,
+                 **overrides: Any) -> tuple[Graded, Student]:
     """Grade one student's ``paths`` (notebook files); returns (Graded, Student).
 
     ``lessons``: the lessons this hand-in is for (names or numbers); a lesson among them
     that no file is gives ``missing`` rows. Without it, the lessons of the files are graded.
-    ``options`` are grade.grade_students's (workers, timeout, memory, sandbox, ...).
+    ``options``/``overrides``: the run's GradingOptions, as for batch.grade_students.
     """
     course = load_course(Path(course_root).resolve(), lessons)
     files, ignored = assign_lessons(course, [Path(p) for p in paths], asked=bool(lessons))
     if not lessons:  # only the lessons handed in: a platform's assignment is one lesson
         course.lessons = [lesson for lesson in course.lessons if lesson.name in files]
     me = Student(student, files, ignored)
-    graded = grade_students(course, lambda: [me], **options)
+    graded = grade_students(course, lambda: [me], GradingOptions.of(options, **overrides),
+                            progress=progress, report=report)
     return graded, me
 
 
-def assign_lessons(course, paths, asked=False):
+def assign_lessons(course: Course, paths: list[Path],
+                   asked: bool = False) -> tuple[dict[str, Path], list[str]]:
     """lesson name -> path, and the printable names of the files that are no lesson."""
     by_name = {lesson.filename: lesson.name for lesson in course.lessons}
     files, left = {}, []
@@ -75,7 +82,7 @@ def _lesson_of_content(course, path):
     return best[0][0]
 
 
-def as_json(graded: Graded, student: Student, course_lessons=None):
+def as_json(graded: Graded, student: Student) -> dict:
     """The verdicts as a JSON-ready dict: totals, one entry per exercise (the columns of
     grades.csv, plus the full diagnosis), the feedback text and the files not graded."""
     exercises = [{**row, "lesson": lesson_of(row),

@@ -16,6 +16,7 @@ import base64
 import json
 from pathlib import Path
 
+from rnn_course.errors import RnnCourseError
 from rnn_course.grading.batch import lesson_of
 from rnn_course.grading.report import write_text_atomic
 
@@ -23,15 +24,19 @@ TEMPLATE = Path(__file__).parent / "templates" / "classroom.yml"
 RUNNER = "rnn_course"  # the grading step's id, and the reporter's runner
 
 
+class WorkflowError(RnnCourseError, ValueError):
+    """The workflow's arguments cannot go into a workflow file safely."""
+
+
 def workflow(repository, ref, lessons=None):
     """The workflow file's text, for the course at ``repository`` (owner/name) and ``ref``."""
     if not repository or "/" not in repository or any(c in repository for c in " \"'\n$"):
-        raise ValueError(f"--repository must be owner/name, got {repository!r}")
+        raise WorkflowError(f"--repository must be owner/name, got {repository!r}")
     if not ref or any(c in ref for c in " \"'\n$"):
-        raise ValueError(f"--ref must be a commit or tag, got {ref!r}")
+        raise WorkflowError(f"--ref must be a commit or tag, got {ref!r}")
     chosen = " ".join(lessons or [])
     if any(not lesson.replace("_", "").isalnum() for lesson in lessons or []):
-        raise ValueError(f"--lessons must be lesson names or numbers, got {chosen!r}")
+        raise WorkflowError(f"--lessons must be lesson names or numbers, got {chosen!r}")
     text = TEMPLATE.read_text(encoding="utf-8")
     return (text.replace("@COURSE_REPOSITORY@", repository).replace("@COURSE_REF@", ref)
             .replace("@LESSONS_OPTION@", f" --lessons {chosen}" if chosen else ""))

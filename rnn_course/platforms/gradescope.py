@@ -10,9 +10,9 @@ The zip holds what Gradescope's autograder specification asks for:
   notebooks in /autograder/submission/ with the course's own engine (``rnn-course grade`` of
   one submission: composition, sandbox, cases and judge outside the kernel) and writes
   /autograder/results/results.json, one test per graded function;
-- ``course/``: the lessons' release notebooks and, of the solution notebooks, only their check
-  cells (the grader needs their passing lines; no answer is in the zip), plus the wheel,
-  constraints.txt and ``gradescope.json`` (the options chosen when the zip was built).
+- ``course/notebooks/``: the lessons' release notebooks (all the grader reads of a lesson; the
+  cases and expected values come from the installed package, and no answer is in the zip),
+  plus the wheel, constraints.txt and ``gradescope.json`` (the options chosen at build time).
 
 ``AUTOGRADER_ROOT`` (default /autograder) and ``RNN_COURSE_PYTHON`` (default the venv that
 setup.sh makes) let the scripts run anywhere, which is how the tests run them.
@@ -38,14 +38,14 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import nbformat
-
+from rnn_course.errors import RnnCourseError
 from rnn_course.grading.batch import GradeError, lesson_of
-from rnn_course.grading.course import CourseError, load_course
+from rnn_course.grading.course import load_course
 from rnn_course.grading.files import entry_kind, list_folder
 from rnn_course.grading.report import number, write_text_atomic
 from rnn_course.grading.sandbox import Engine, EngineError, probe
 from rnn_course.grading.single import grade_single
+from rnn_course.options import GradingOptions
 
 CONFIG = "gradescope.json"
 VENV = "/autograder/rnn-course-venv"
@@ -62,9 +62,10 @@ def build_zip(course_root, out, lessons=None, settings=None, wheel=None):
     to ``out``; ``settings`` are the grading options stored in gradescope.json. Returns out."""
     course_root = Path(course_root).resolve()
     course = load_course(course_root, lessons)
-    config = {"lessons": [lesson.name for lesson in course.lessons], "sandbox": "auto",
-              "require_sandbox": False, "timeout": 60.0, "notebook_timeout": 600.0,
-              "memory": 2 * 2**30, "visibility": "visible", **(settings or {})}
+    defaults = {name: value for name, value in vars(GradingOptions(jobs=1)).items()
+                if name != "jobs"}  # the container's cores decide
+    config = {"lessons": [lesson.name for lesson in course.lessons], **defaults,
+              "require_sandbox": False, "visibility": "visible", **(settings or {})}
     with tempfile.TemporaryDirectory() as work:
         wheel = Path(wheel) if wheel else build_wheel(course_root, Path(work))
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -76,8 +77,6 @@ def build_zip(course_root, out, lessons=None, settings=None, wheel=None):
             for lesson in course.lessons:
                 release = course_root / "notebooks" / lesson.filename
                 _add(archive, f"course/notebooks/{lesson.filename}", release.read_bytes())
-                _add(archive, f"course/solutions/{lesson.filename}", _checks_only(
-                    course_root / "solutions" / lesson.filename, lesson))
     return Path(out)
 
 
@@ -104,15 +103,6 @@ def _has_setuptools():
     return True
 
 
-def _checks_only(path, lesson):
-    """The solution notebook with only its check cells (and their outputs): what the grader
-    reads from it, and no answer."""
-    notebook = nbformat.read(path, as_version=4)
-    checks = {exercise.check_id for exercise in lesson.exercises}
-    notebook.cells = [cell for cell in notebook.cells if cell.get("id") in checks]
-    return nbformat.writes(notebook).encode("utf-8")
-
-
 def _add(archive, name, data, mode=0o644):
     """A member with a fixed date, so that the same course gives the same zip."""
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
@@ -132,13 +122,13 @@ def run_autograder(root):
     said = []
     try:
         engine = choose_sandbox(config, said)
-        graded, student = grade_single(
-            submission_files(root / "submission"), source / "course",
-            lessons=config["lessons"], sandbox=engine, workers=os.cpu_count() or 1,
-            timeout=config["timeout"], memory=config["memory"],
-            notebook_budget=config["notebook_timeout"], report=said.append)
+        options = GradingOptions(timeout=config["timeout"], memory=config["memory"],
+                                 notebook_timeout=config["notebook_timeout"], sandbox=engine)
+        graded, student = grade_single(submission_files(root / "submission"),
+                                       source / "course", lessons=config["lessons"],
+                                       options=options, report=said.append)
         results = results_json(graded, student, config, said)
-    except (GradeError, CourseError, EngineError) as error:
+    except RnnCourseError as error:
         results = failure_json(config, error)
     finally:
         stop_leftovers()

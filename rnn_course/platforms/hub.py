@@ -11,13 +11,19 @@ folder hides nothing the notebooks import.
 
 from urllib.parse import quote, urlencode, urlsplit
 
+from rnn_course.errors import RnnCourseError
+
+
+class LinkError(RnnCourseError, ValueError):
+    """A URL the link cannot be made of."""
+
 
 def hub_link(hub, repository, branch="main", lesson="01_rnn_cell_forward", classic=False):
     """The nbgitpuller link for ``repository`` (a git URL) on the hub at ``hub`` (its URL)."""
     for name, url in (("--hub", hub), ("--repository", repository)):
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ValueError(f"{name} must be an http(s) URL, got {url!r}")
+            raise LinkError(f"{name} must be an http(s) URL, got {url!r}")
     folder = urlsplit(repository).path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
     notebook = f"{folder}/notebooks/{lesson.removesuffix('.ipynb')}.ipynb"
     urlpath = f"tree/{notebook}" if classic else f"lab/tree/{notebook}"

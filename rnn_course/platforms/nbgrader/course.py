@@ -30,6 +30,7 @@ from rnn_course.authoring.build import (
     to_text,
 )
 from rnn_course.authoring.lesson import read_lesson
+from rnn_course.errors import RnnCourseError
 from rnn_course.grading.compose import compose, plain_cell
 from rnn_course.grading.course import CourseError, CourseLesson, exercises_of, select_lessons
 
@@ -82,7 +83,7 @@ c.Execute.timeout = 120
 '''
 
 
-class NbgraderCourseError(Exception):
+class NbgraderCourseError(RnnCourseError):
     """The nbgrader course cannot be written; the message says why."""
 
 
@@ -169,7 +170,7 @@ def repair(name, release, notebook):
     every release cell's metadata put back, so that nbgrader finds each graded, check and
     read-only cell by its grade_id. ``release`` is the notebook nbgrader released
     (release/<lesson>/<lesson>.ipynb)."""
-    lesson = CourseLesson(name, release, {}, exercises_of(release, Path(f"{name}.ipynb")))
+    lesson = CourseLesson(name, release, exercises_of(release, Path(f"{name}.ipynb")))
     cells = [plain_cell(cell) for cell in notebook.get("cells", []) if isinstance(cell, dict)]
     composed = compose(lesson, cells)
     by_id = {cell.id: cell for cell in release.cells}

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from rnn_course.errors import RnnCourseError
 
-class GradebookError(Exception):
+
+class GradebookError(RnnCourseError):
     """The gradebook cannot take the verdicts; the message says why."""
 
 

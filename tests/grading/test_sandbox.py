@@ -1,0 +1,254 @@
+"""Hostile students against the sandbox: each reaches beyond its kernel, and must not get there.
+
+One class, graded once under bubblewrap (lesson 01, two jobs). Every attack is bounded in time,
+memory and disk, and every attack that aims beyond its kernel first checks that its target lies
+inside this test's temporary folder (BASE), where the grader's own temporary folders are too
+(``tempfile.tempdir`` points there while grading). An attack that succeeds makes the student's
+otherwise correct function return None, so it shows as a failed row.
+"""
+
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from support.course import ROOT
+from support.lesson01 import ANSWER, FILE, graded, in_function, tree_hash, write_class
+
+from rnn_course.grading.batch import grade
+from rnn_course.grading.sandbox import EngineError, probe
+
+MARKER = "rnn-course-survivor-marker"
+
+try:
+    probe("bwrap")
+    HAVE_BWRAP = True
+except EngineError:
+    HAVE_BWRAP = False
+
+pytestmark = pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap does not work here")
+
+
+def guarded(base, body):
+    """``body`` (code using BASE) run only where BASE, the test's folder, is the target."""
+    return f"BASE = {str(base)!r}\nimport os\n" + body
+
+
+def attacks(base, port):
+    """student -> code run first thing in a correct rnn_cell_forward; None when it succeeds."""
+    return {
+        "network": f"""
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+    return None
+except OSError:
+    pass
+""",
+        "reads_classmates_and_solutions": guarded(base, f"""
+seen = [p for p in (BASE, os.path.join(BASE, "class", "a_correct", {FILE!r}),
+                    {str(ROOT / "solutions")!r}, {str(ROOT / "rnn_utils")!r}) if os.path.exists(p)]
+if seen:
+    return None
+"""),
+        "writes_the_course": guarded(base, f"""
+import rnn_utils
+target = os.path.realpath(os.path.join(os.path.dirname(rnn_utils.__file__), "__init__.py"))
+# only the grader's copy of the course for kernels: /course in a sandbox (a folder under
+# BASE on the host), or a folder under BASE without one; never the checkout itself
+if target.startswith((BASE, "/course/")) and not target.startswith({str(ROOT)!r}):
+    try:
+        with open(target, "a") as handle:
+            handle.write("raise SystemExit('planted')\\n")
+        return None
+    except OSError:
+        pass
+"""),
+        "raises_its_memory_limit": """
+import resource
+try:
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    return None
+except (ValueError, OSError):
+    pass
+""",
+        "kills_the_grader": guarded(base, """
+import signal
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        try:
+            if os.readlink(f"/proc/{pid}/cwd").startswith(BASE):
+                os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+"""),
+        "plants_startup_files": guarded(base, """
+for folder, _, _ in os.walk(BASE):
+    try:
+        os.makedirs(os.path.join(folder, "profile_default", "startup"), exist_ok=True)
+        with open(os.path.join(folder, "profile_default", "startup", "00.py"), "w") as f:
+            f.write("raise SystemExit('planted')\\n")
+    except OSError:
+        pass
+"""),
+        "forges_results_for_classmates": guarded(base, """
+import json
+lines = "".join(json.dumps({"event": "record", "notebook": f"nb{k}",
+                            "cell": "check_rnn_cell_forward", "record": {"missing": True}})
+                + "\\n" for k in range(8)).encode()
+for pid in os.listdir("/proc"):
+    try:
+        if not (pid.isdigit() and os.readlink(f"/proc/{pid}/cwd").startswith(BASE)):
+            continue
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("pipe:"):
+                with open(f"/proc/{pid}/fd/{fd}", "wb", buffering=0) as pipe:
+                    pipe.write(lines)
+    except OSError:
+        pass
+"""),
+        "fills_its_socket_folder": """
+import glob, os
+if os.getuid() == 65534:  # the grader runs as root: the kernel's one host folder is sealed
+    for folder in ["/grader/kernel", *glob.glob("/grader/*")]:
+        try:
+            with open(os.path.join(folder, "filler"), "wb") as handle:
+                handle.write(b"x" * 1000)
+            return None
+        except OSError:
+            pass
+""",
+        "leaves_a_process": f"""
+import subprocess, sys
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)  # {MARKER}"],
+                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+""",
+        "forks_without_end": """
+import threading, time
+count = 0
+try:
+    for count in range(2000):
+        threading.Thread(target=time.sleep, args=(3,), daemon=True).start()
+    return None
+except RuntimeError:
+    pass
+""",
+    }
+
+
+def once(code):
+    """``code`` run on the first call only (the check calls the function once per case)."""
+    body = "".join(f"    {line}\n" for line in code.strip("\n").splitlines())
+    return ("import builtins\nif not getattr(builtins, '_attacked', False):\n"
+            "    builtins._attacked = True\n" + body)
+
+
+def survivors():
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if MARKER.encode() in handle.read() and int(pid) != os.getpid():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def sandboxed(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sandbox")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    connections, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    students = {"a_correct": {FILE: graded(ANSWER)}, "z_correct": {FILE: graded(ANSWER)}}
+    for name, code in attacks(base, listener.getsockname()[1]).items():
+        students[name] = {FILE: graded(in_function(once(code)))}
+    write_class(base / "class", students)
+    before = tree_hash(base / "class")
+    saved, tempfile.tempdir = tempfile.tempdir, str(base / "grader-tmp")
+    os.makedirs(tempfile.tempdir)
+    try:
+        rows = grade(base / "class", base / "out", ROOT, jobs=2, timeout=20, lessons=["01"],
+                     sandbox=os.environ.get("RNN_COURSE_TEST_SANDBOX", "bwrap"))
+    finally:
+        tempfile.tempdir = saved
+        stop.set()
+        thread.join()
+        listener.close()
+    left = survivors()
+    for pid in left:  # our own marker processes, should the test fail
+        os.kill(pid, 9)
+    yield {"rows": {r["student"]: r for r in rows}, "connections": len(connections),
+           "unchanged": before == tree_hash(base / "class"), "survivors": left, "base": base}
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_every_attack_fails_and_every_student_is_graded(sandboxed):
+    rows = sandboxed["rows"]
+    wrong = {name: row["message"] for name, row in rows.items() if row["status"] != "passed"}
+    assert wrong == {}
+    assert sandboxed["unchanged"]
+
+
+def test_no_network(sandboxed):
+    assert sandboxed["connections"] == 0
+
+
+def test_nothing_outlives_the_grading(sandboxed):
+    assert sandboxed["survivors"] == []
+
+
+def test_no_startup_file_was_planted_outside_a_kernel(sandboxed):
+    planted = list(Path(sandboxed["base"]).rglob("profile_default"))
+    assert planted == []
+
+
+def test_an_environment_under_tmp_is_mounted_over_the_private_tmp(monkeypatch):
+    """A checkout (and its .venv) under /tmp, as a CI runner may clone it: the private /tmp of
+    the sandbox must not hide the Python the kernel runs with."""
+    import sys
+
+    from rnn_course.grading import sandbox as grade_sandbox
+
+    monkeypatch.setattr(sys, "prefix", "/tmp/checkout/.venv")
+    command = grade_sandbox.kernel_command(
+        probe("bwrap"), grade_sandbox.Limits(), "/tmp/sockets", "/tmp/checkout", ["python"])
+    tmpfs = next(i for i, item in enumerate(command) if item == "/tmp" and
+                 command[i - 1] == "--tmpfs")
+    venv = command.index("/tmp/checkout/.venv")
+    assert command[venv - 1] == "--ro-bind" and venv > tmpfs
+
+
+def test_every_environment_the_python_links_through_is_mounted(tmp_path, monkeypatch):
+    """A virtual environment made from another one (Python 3.10 links bin/python to the other
+    environment's, not to the interpreter): the kernel must find every link's folder."""
+    from rnn_course.grading import sandbox as grade_sandbox
+
+    first, second = tmp_path / "first" / "bin", tmp_path / "second" / "bin"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    (second / "python").symlink_to(os.path.realpath(sys.executable))
+    (first / "python").symlink_to("../../second/bin/python")  # relative, as venv may write
+    real = os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))
+    monkeypatch.setattr(sys, "executable", str(first / "python"))
+    command = grade_sandbox.kernel_command(
+        probe("bwrap"), grade_sandbox.Limits(), "/tmp/sockets", "/tmp/course", ["python"])
+    mounted = {command[i + 1] for i, item in enumerate(command) if item == "--ro-bind"}
+    assert {str(tmp_path / "first"), str(tmp_path / "second"), real} <= mounted
