@@ -4,7 +4,7 @@
 
 Each student's notebooks are made from the release notebooks (notebooks/) and the answers in
 the lesson sources (solutions/*.py), so that the class follows the course when it changes;
-tests/test_grade_example.py fails when the committed class differs from what this script
+tests/grading/test_example_class.py fails when the committed class differs from what this script
 makes. FOLDER/expected.csv holds the verdict each exercise of lessons 01-02 must get, and why;
 FOLDER/expected_08.csv the same for lesson 08, which two of the students hand in (it is graded
 apart: its notebook trains models and takes longer).

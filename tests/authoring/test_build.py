@@ -155,9 +155,10 @@ def test_no_answer_line_leaks_into_the_student_notebook(lesson):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_graded_and_check_cells_and_locks(lesson):
-    """Every cell carries nbgrader's marks as a release does (checksums: tests/test_nbgrader.py
-    compares them with nbgrader's): the graded cell a solution cell that cannot be deleted, its
-    check cell a read-only grade cell, every other cell read-only with its cell id as grade_id."""
+    """Every cell carries nbgrader's marks as a release does (checksums:
+    tests/platforms/test_nbgrader.py compares them with nbgrader's): the graded cell a solution
+    cell that cannot be deleted, its check cell a read-only grade cell, every other cell
+    read-only with its cell id as grade_id."""
     notebook = committed("notebooks", lesson)
     cells = notebook.cells
     graded = [c for c in cells if c.metadata.get("nbgrader", {}).get("solution")]

@@ -2,10 +2,21 @@
 
 from pathlib import Path
 
-from support.rooms import mark_kernel_modules
+from support.rooms import mark_kernel_tests
 
-KERNEL_MODULES = set()  # files whose tests start kernels, sandboxes or environments
+# tests that start kernels, sandboxes or environments: a file, or "file.py::test_name_start"
+KERNEL_TESTS = {
+    "test_example_class.py",
+    "test_hostile.py",
+    "test_judge.py::test_a_cheat",
+    "test_sandbox.py",
+    "test_single.py",
+    "test_totality.py",
+    "test_units.py::test_grading_again",
+    "test_units.py::test_the_watchdog",
+    "test_units.py::test_every_lesson_of_the_course",
+}
 
 
 def pytest_collection_modifyitems(items):
-    mark_kernel_modules(items, Path(__file__).parent, KERNEL_MODULES)
+    mark_kernel_tests(items, Path(__file__).parent, KERNEL_TESTS)

@@ -1,6 +1,6 @@
 """``rnn-course grade NOTEBOOK ...``: which file is which lesson, JSON, errors (no kernel runs
 here except where a row needs none; the verdicts against the batch grader are compared in
-test_grade_example.py, on the example class)."""
+grading/test_example_class.py, on the example class)."""
 
 import contextlib
 import io

@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from support.rooms import mark_kernel_modules
+from support.rooms import mark_kernel_tests
 
-KERNEL_MODULES = set()  # files whose tests start kernels, sandboxes or environments
+# tests that start kernels, sandboxes or environments: a file, or "file.py::test_name_start"
+KERNEL_TESTS = {"test_hints.py", "test_wheel.py"}
 
 
 def pytest_collection_modifyitems(items):
-    mark_kernel_modules(items, Path(__file__).parent, KERNEL_MODULES)
+    mark_kernel_tests(items, Path(__file__).parent, KERNEL_TESTS)
