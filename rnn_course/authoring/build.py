@@ -13,12 +13,20 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
-from rnn_course.authoring.lesson import LessonError, read_lesson, strip_solution, without_markers
+from rnn_course.authoring.lesson import (
+    Cell,
+    Lesson,
+    LessonError,
+    read_lesson,
+    strip_solution,
+    without_markers,
+)
 from rnn_course.authoring.marks import as_released, marks
 from rnn_course.options import NBVAL_SANITIZE_FILE
 
@@ -42,12 +50,13 @@ from rnn_utils.signatures import validated
 '''
 
 
-def lesson_paths(root):
+def lesson_paths(root: "Path | str") -> list[Path]:
     """The lesson sources of the course, in lesson order."""
     return sorted(Path(root, "solutions").glob("[0-9][0-9]_*.py"))
 
 
-def new_cell(entry, source, mark_all=False, released=False):
+def new_cell(entry: Cell, source: str, mark_all: bool = False,
+             released: bool = False) -> nbformat.NotebookNode:
     """A fresh cell with the lesson's metadata made explicit: nbgrader marks on graded and
     check cells (with ``mark_all``, every cell: the others read-only); with ``released``, the
     checksums and lock flags of a release (rnn_course/nbgrader_cells.py)."""
@@ -64,13 +73,13 @@ def new_cell(entry, source, mark_all=False, released=False):
     return cell
 
 
-def notebook_of(cells):
+def notebook_of(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook(metadata=copy.deepcopy(NOTEBOOK_METADATA))
     notebook.cells = cells
     return notebook
 
 
-def student_notebook(lesson):
+def student_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     """The student version: answers replaced, answer cells left out, all but graded cells locked
     (read-only for nbgrader too, with nbgrader's checksums: the release nbgrader would make)."""
     cells = []
@@ -85,7 +94,7 @@ def student_notebook(lesson):
     return notebook_of(cells)
 
 
-def solution_notebook(lesson):
+def solution_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     """The solution version, not yet executed."""
     return notebook_of([new_cell(e, e.cell.source) for e in lesson.cells])
 
@@ -118,7 +127,8 @@ def _normalize_outputs(notebook):
     return notebook
 
 
-def execute(notebook, working_dir, timeout=120, allow_errors=False):
+def execute(notebook: nbformat.NotebookNode, working_dir: "Path | str", timeout: float = 120,
+            allow_errors: bool = False) -> nbformat.NotebookNode:
     """Run a notebook in a fresh kernel (the python3 kernel of this environment).
 
     The kernel talks over IPC sockets in a private folder rather than TCP ports: free ports
@@ -144,7 +154,7 @@ def execute(notebook, working_dir, timeout=120, allow_errors=False):
     return _normalize_outputs(notebook)
 
 
-def reference_module(lessons):
+def reference_module(lessons: list[Lesson]) -> str:
     """Source of rnn_utils/reference.py: every graded cell, markers removed, shapes validated."""
     parts = [REFERENCE_HEADER]
     for lesson in lessons:
@@ -155,7 +165,7 @@ def reference_module(lessons):
     return "\n".join(parts)
 
 
-def to_text(notebook):
+def to_text(notebook: nbformat.NotebookNode) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
@@ -164,7 +174,7 @@ IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 NOT_COMPARED = ("image/png", "image/jpeg", WIDGET_MIME)  # nbval skips these too
 
 
-def sanitize_patterns(path=SANITIZE_FILE):
+def sanitize_patterns(path: "Path | str" = SANITIZE_FILE) -> list[tuple[str, str]]:
     """The (regex, replacement) pairs of an nbval sanitize file, read as nbval reads them."""
     return re.findall(r"^regex: (.*)$\n^replace: (.*)$", Path(path).read_text(encoding="utf-8"),
                       flags=re.MULTILINE)
@@ -178,7 +188,7 @@ def _sanitized(value, patterns):
     return value
 
 
-def comparable(text, patterns=None):
+def comparable(text: str, patterns: "list[tuple[str, str]] | None" = None) -> str:
     """What of a solution notebook nbval compares, as a string: every source and metadata, and
     the outputs of the cells nbval checks, sanitized as nbval sanitizes them. Left out: the
     outputs of `nbval-ignore-output` cells (a single training run's curve, a rounding-level
@@ -203,7 +213,7 @@ def comparable(text, patterns=None):
     return json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False)
 
 
-def without_outputs(text):
+def without_outputs(text: str) -> str:
     """A solution notebook's text as `comparable` sees it, minus every output: its sources and
     metadata. The drift test compares this much without executing anything, because strict
     nbval of the committed notebook proves the rest (that its stored outputs are what its
@@ -215,7 +225,8 @@ def without_outputs(text):
     return json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False)
 
 
-def build_course(root, check=False, only=None, log=print, run=True):
+def build_course(root: "Path | str", check: bool = False, only: "list[str] | None" = None,
+                 log: Callable[[str], None] = print, run: bool = True) -> list[Path]:
     """Build (or, with check=True, verify) every lesson of the course under ``root``.
 
     Arguments:

@@ -12,10 +12,14 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jupytext
 
 from rnn_course.errors import RnnCourseError
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -28,7 +32,7 @@ class LessonError(RnnCourseError, ValueError):
 
 @dataclass
 class Cell:
-    cell: dict  # the nbformat cell (source, metadata) as read from the source
+    cell: "NotebookNode"  # the nbformat cell (source, metadata) as read from the source
     role: str  # "graded", "check", "answer" or "plain"
     cell_id: str  # stable id, the same in the solution and the student notebook
     grade_id: str = ""  # function name (graded) or "check_<function>" (check)
@@ -39,8 +43,8 @@ class Cell:
 class Lesson:
     name: str  # e.g. "01_rnn_cell_forward"
     source_path: Path
-    notebook: dict  # as read by jupytext
-    cells: list  # list of Cell
+    notebook: "NotebookNode"  # as read by jupytext
+    cells: list[Cell]
 
 
 def _function_name(source, where):
@@ -69,7 +73,7 @@ def _check_markers(source, where):
         raise LessonError(f"{where}: {BEGIN!r} without {END!r}")
 
 
-def read_lesson(path):
+def read_lesson(path: "Path | str") -> Lesson:
     """Read ``solutions/NN_topic.py`` and return a Lesson whose cells carry their roles."""
     path = Path(path)
     if not _LESSON_NAME.match(path.stem):
@@ -112,7 +116,7 @@ def read_lesson(path):
     return Lesson(path.stem, path, notebook, cells)
 
 
-def strip_solution(source):
+def strip_solution(source: str) -> str:
     """Replace every BEGIN/END SOLUTION region by a placeholder at the region's indentation."""
     out, inside = [], False
     for line in source.splitlines():
@@ -127,7 +131,7 @@ def strip_solution(source):
     return "\n".join(out)
 
 
-def solution_lines(source):
+def solution_lines(source: str) -> list[str]:
     """The lines inside the BEGIN/END SOLUTION regions of a cell (the answer)."""
     lines, inside = [], False
     for line in source.splitlines():
@@ -140,6 +144,6 @@ def solution_lines(source):
     return lines
 
 
-def without_markers(source):
+def without_markers(source: str) -> str:
     """The full solution: the cell with only the marker lines removed."""
     return "\n".join(line for line in source.splitlines() if line.strip() not in (BEGIN, END))

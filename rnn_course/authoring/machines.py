@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import TextIO
 
 # NumPy level -> which of NumPy's dispatch targets stay on (the rest are switched off).
 _KEEP = {
@@ -40,7 +41,7 @@ _MACHINES = [
 @dataclass(frozen=True)
 class Machine:
     name: str
-    env: dict  # the environment variables that emulate it
+    env: dict[str, str]  # the environment variables that emulate it
 
 
 def _numpy_cpu():
@@ -50,7 +51,8 @@ def _numpy_cpu():
     return umath.__cpu_features__, list(umath.__cpu_dispatch__)
 
 
-def machines(features=None, dispatch=None, limit=3):
+def machines(features: "dict[str, bool] | None" = None, dispatch: "list[str] | None" = None,
+             limit: int = 3) -> list[Machine]:
     """The machines to test on, highest first: the CPU itself, then lower levels.
 
     Arguments:
@@ -81,7 +83,8 @@ def machines(features=None, dispatch=None, limit=3):
     return result
 
 
-def run_on_each(command, emulated_only=False, limit=3, stream=sys.stdout):
+def run_on_each(command: list[str], emulated_only: bool = False, limit: int = 3,
+                stream: TextIO = sys.stdout) -> list[str]:
     """Run ``command`` (a list) once per machine; returns the names of those where it failed."""
     failed = []
     for index, machine in enumerate(machines(limit=limit)):
@@ -95,7 +98,7 @@ def run_on_each(command, emulated_only=False, limit=3, stream=sys.stdout):
     return failed
 
 
-def main(argv=None):
+def main(argv: "list[str] | None" = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnn_course.authoring.machines",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -11,11 +11,12 @@ notebook ``nbgrader generate_assignment`` makes from the course's source (a test
 """
 
 import hashlib
+from typing import Any
 
 SCHEMA_VERSION = 3
 
 
-def marks(role, grade_id, points=0):
+def marks(role: str, grade_id: str, points: float = 0) -> dict[str, Any]:
     """The nbgrader metadata of a cell of the given role ("graded", "check", anything else:
     read-only), without checksum."""
     if role == "graded":
@@ -28,7 +29,7 @@ def marks(role, grade_id, points=0):
             "schema_version": SCHEMA_VERSION, "solution": False}
 
 
-def checksum(cell):
+def checksum(cell: dict) -> str:
     """nbgrader's checksum of a marked cell: an MD5 of its source, type, roles, grade_id and,
     for a grade cell, points (as nbgrader.utils.compute_checksum computes it; a test proves
     the two equal). It changes when the source of a read-only cell changes."""
@@ -44,7 +45,7 @@ def checksum(cell):
     return digest.hexdigest()
 
 
-def as_released(cell):
+def as_released(cell: dict) -> dict:
     """Give a marked cell what ``nbgrader generate_assignment`` gives it in a release: its
     checksum and cell type in the nbgrader metadata, and the lock flags of the notebook
     interface (a graded cell cannot be deleted; every other cell cannot be edited either)."""

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 from rnn_course.errors import RnnCourseError
 from rnn_course.grading.compose import Composed, NotANotebook, compose, read_submission
@@ -318,20 +318,20 @@ class Progress:
 
     WIDTH = 30
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: "TextIO | None" = None) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty()
         self.total = self.count = 0
 
-    def start(self, total):
+    def start(self, total: int) -> None:
         self.total = total
         self._draw()
 
-    def advance(self, count):
+    def advance(self, count: int) -> None:
         self.count += count
         self._draw()
 
-    def finish(self):
+    def finish(self) -> None:
         if self.enabled:
             self.stream.write("\n")
             self.stream.flush()

@@ -18,11 +18,15 @@ import copy
 import json
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import nbformat
 
-from rnn_course.grading.course import nbgrader
+from rnn_course.grading.course import CourseLesson, GradedFunction, nbgrader
 from rnn_course.grading.files import MAX_SUBMISSION_BYTES, Unreadable, read_regular
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_NOTEBOOK_BYTES = MAX_SUBMISSION_BYTES
 REFERENCE_IMPORT = re.compile(
@@ -38,14 +42,14 @@ class Composed:
     """The notebook to run, and remarks on the submission for the feedback."""
 
     notebook: nbformat.NotebookNode
-    remarks: list = field(default_factory=list)  # lesson-wide, for the student
-    notes: dict = field(default_factory=dict)  # function -> remark on its graded cell
+    remarks: list[str] = field(default_factory=list)  # lesson-wide, for the student
+    notes: dict[str, str] = field(default_factory=dict)  # function -> remark on its graded cell
 
 
 # ---- reading a submission --------------------------------------------------------------------
 
 
-def read_submission(path):
+def read_submission(path: "Path | str") -> list[dict]:
     """The cells of a student's notebook as plain dicts (cell_type, source, id, metadata).
 
     Tolerant of what notebook editors write (missing ids, source as a list of lines, nbformat
@@ -81,7 +85,7 @@ def _upgrade(content):
         raise NotANotebook(f"nbformat 3 notebook that cannot be converted: {error}") from None
 
 
-def plain_cell(cell):
+def plain_cell(cell: dict) -> dict:
     """A notebook cell (a dict as JSON gives it) as a plain dict: cell_type, source, id,
     metadata, each of its type whatever the file held."""
     source = cell.get("source", "")
@@ -99,7 +103,7 @@ def plain_cell(cell):
 # ---- matching the submission's cells with the release's ---------------------------------------
 
 
-def defines(source, function):
+def defines(source: str, function: str) -> bool:
     """True when ``source`` parses and defines ``function`` at top level."""
     try:
         tree = ast.parse(source)
@@ -109,7 +113,8 @@ def defines(source, function):
                for node in tree.body)
 
 
-def match_cells(lesson, cells):
+def match_cells(lesson: CourseLesson, cells: list[dict]
+                ) -> "tuple[dict[str, dict], dict[int, str], list[tuple[str | None, dict]]]":
     """Pair the submission's cells with the release's.
 
     Returns (graded, anchors, added): graded maps function -> the student's cell for it;
@@ -183,12 +188,13 @@ rnn_grade_harness.hand_in({function!r}, globals())
 GRADE_METADATA = "rnn_course_grade"  # a composed check cell's metadata key: its function
 
 
-def check_source(exercise):
+def check_source(exercise: GradedFunction) -> str:
     """The source of a composed check cell (see grade_harness.hand_in)."""
     return HAND_IN.format(function=exercise.function)
 
 
-def compose(lesson, cells, package_root=None):
+def compose(lesson: CourseLesson, cells: list[dict],
+            package_root: "Path | None" = None) -> Composed:
     """The notebook to grade: the release with the student's graded and added cells (see the
     module docstring). ``cells`` are the submission's, from read_submission."""
     graded, anchors, added = match_cells(lesson, cells)

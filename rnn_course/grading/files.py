@@ -8,6 +8,10 @@ system) get a printable, unambiguous name for the gradebook.
 
 import os
 import stat
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_SUBMISSION_BYTES = 100 * 2**20
 
@@ -16,7 +20,7 @@ class Unreadable(Exception):
     """The file cannot be read as a submission; the message says why, in a few words."""
 
 
-def read_regular(path, limit=MAX_SUBMISSION_BYTES):
+def read_regular(path: "Path | str", limit: int = MAX_SUBMISSION_BYTES) -> bytes:
     """The bytes of the regular file ``path``; Unreadable for anything else (a link, a pipe, a
     device, a folder, a file larger than ``limit``, an I/O error)."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -51,7 +55,7 @@ def _read_at_most(fd, limit):
             raise Unreadable(f"larger than {limit // 2**20} MB")
 
 
-def kind_of(mode):
+def kind_of(mode: int) -> str:
     """Words for a file type that is not a regular file."""
     for test, words in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
                         (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
@@ -61,7 +65,7 @@ def kind_of(mode):
     return "not a file"
 
 
-def entry_kind(path):
+def entry_kind(path: "Path | str") -> str:
     """"file", "folder", "missing", or words for anything else; links are not followed."""
     try:
         mode = os.lstat(path).st_mode
@@ -76,7 +80,7 @@ def entry_kind(path):
     return kind_of(mode)
 
 
-def printable_name(name):
+def printable_name(name: str) -> str:
     """A folder name as text that any CSV or Markdown file can hold: bytes that are not UTF-8
     (kept by Python as surrogates) become \\xNN, and control characters are escaped."""
     text = os.fsencode(name).decode("utf-8", "backslashreplace")
@@ -84,7 +88,7 @@ def printable_name(name):
                    for c in text)
 
 
-def list_folder(folder):
+def list_folder(folder: "Path | str") -> list[str]:
     """The names in ``folder`` (sorted), or [] when it cannot be listed."""
     try:
         return sorted(os.listdir(folder))

@@ -18,8 +18,14 @@ import importlib
 import secrets
 import traceback
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rnn_course.grading.kernel import harness
+
+if TYPE_CHECKING:
+    from types import SimpleNamespace
+
+    from rnn_utils.checks.framework import Case, CheckFailure, Exercise
 
 FRESH = "on fresh cases drawn for this grading"
 
@@ -28,18 +34,18 @@ FRESH = "on fresh cases drawn for this grading"
 class Task:
     """One exercise's check as the grader runs it."""
 
-    exercise: object  # rnn_utils.checks.framework.Exercise
-    cases: list  # of Case: the published ones, then the fresh ones
+    exercise: "Exercise"
+    cases: "list[Case]"  # the published ones, then the fresh ones
     published: int  # how many of ``cases`` are the published ones
-    encoded: list  # the cases' arguments as plain data, in order
-    helpers: tuple  # reference helpers the student's function may call during the check
-    callables: tuple  # names of functions among the cases' arguments (served, too)
+    encoded: list[Any]  # the cases' arguments as plain data, in order
+    helpers: tuple[str, ...]  # reference helpers the student's function may call during the check
+    callables: tuple[str, ...]  # names of functions among the cases' arguments (served, too)
 
-    def message(self):
+    def message(self) -> dict[str, Any]:
         return {"cases": self.encoded, "helpers": list(self.helpers)}
 
 
-def exercises():
+def exercises() -> "dict[str, Exercise]":
     """Graded function name -> its Exercise, from every module of rnn_utils.checks."""
     import pkgutil
 
@@ -54,11 +60,11 @@ def exercises():
     return found
 
 
-def new_salt():
+def new_salt() -> int:
     return secrets.randbits(63)
 
 
-def make_task(exercise, salt):
+def make_task(exercise: "Exercise", salt: int) -> Task:
     """The Task of ``exercise``: published cases and fresh ones drawn with ``salt``."""
     from rnn_utils.checks import framework
 
@@ -78,7 +84,7 @@ def make_task(exercise, salt):
 # ---- serving the kernel ------------------------------------------------------------------------
 
 
-def serve_call(task, name, encoded_args):
+def serve_call(task: "Task | SimpleNamespace", name: str, encoded_args: Any) -> dict[str, Any]:
     """Run a reference helper or a case's function for the kernel: an answer message."""
     from rnn_utils import reference
     from rnn_utils.shapes import ShapeError
@@ -105,7 +111,7 @@ def serve_call(task, name, encoded_args):
 # ---- judging ----------------------------------------------------------------------------------
 
 
-def judge_outputs(task, record):
+def judge_outputs(task: Task, record: Any) -> "CheckFailure | None":
     """The outcome of the check from what the kernel handed in: None when every case passed
     (the line the check prints then is ``passed_line``), else the CheckFailure."""
     from rnn_utils.checks import framework
@@ -126,7 +132,7 @@ def judge_outputs(task, record):
     return None
 
 
-def passed_line(task):
+def passed_line(task: Task) -> str:
     exercise = task.exercise
     return f"{exercise.name}: all checks passed ({task.published} cases: {exercise.aspects})."
 
@@ -157,7 +163,7 @@ def _judge_case_outputs(exercise, case, result):
     framework.judge_case(exercise, case, received, returned)
 
 
-def rebuilt_error(types, message):
+def rebuilt_error(types: list[str], message: object) -> Exception:
     """An exception standing for one raised in the kernel: of a class with the same name,
     derived from the first of its classes known here (so that the hints recognise it)."""
     import builtins

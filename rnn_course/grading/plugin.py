@@ -19,8 +19,11 @@ import os
 import resource
 import sys
 import time
+from collections.abc import Generator
 from pathlib import Path
 from queue import Empty
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -39,7 +42,7 @@ class KernelDied(RuntimeError):
     """The kernel process ended while a cell was running."""
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("rnn-course grade")
     group.addoption("--grade-results-fd", type=int, default=None,
                     help="file descriptor to write the cells' results to (JSON lines)")
@@ -49,7 +52,7 @@ def pytest_addoption(parser):
                     help="JSON file: the sandbox engine, limits and course folder of the kernels")
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     fd = config.getoption("grade_results_fd")
     if fd is None:
         return
@@ -163,7 +166,7 @@ class CaseServer:
     MAX_MESSAGE = 32 * 2**20
     MAX_CONNECTIONS = 4  # at a time; the harness needs one
 
-    def __init__(self, path, tasks, user):
+    def __init__(self, path: "Path | str", tasks: dict[str, SimpleNamespace], user: int) -> None:
         import socket
         import threading
 
@@ -210,7 +213,7 @@ class CaseServer:
         connection.sendall(struct.pack(">I", len(body)) + body)
         return True
 
-    def answer(self, message):
+    def answer(self, message: Any) -> dict[str, Any]:
         from rnn_course.grading import judge
 
         current = self.current
@@ -229,7 +232,7 @@ class CaseServer:
             return {"status": "outputs handed in to the grader"}
         return {"error": "unknown request", "kind": "unavailable"}
 
-    def close(self):
+    def close(self) -> None:
         self.current = None
         self.listener.close()
 
@@ -278,7 +281,7 @@ def _notebook_of(item):
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item):
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     config = item.config
     if _is_cell(item):
         notebook = _notebook_of(item)
@@ -303,7 +306,8 @@ def pytest_runtest_setup(item):
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
+def pytest_runtest_makereport(item: pytest.Item,
+                              call: "pytest.CallInfo[None]") -> Generator[None, None, None]:
     yield
     if not _is_cell(item) or call.when == "teardown" or (call.when == "setup" and not call.excinfo):
         return
@@ -342,7 +346,8 @@ def _result(item, call):
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
+def pytest_runtest_teardown(item: pytest.Item,
+                            nextitem: "pytest.Item | None") -> Generator[None, None, None]:
     yield
     if _is_cell(item) and (nextitem is None or nextitem.parent is not item.parent):
         server = SERVERS.pop(_notebook_of(item), None)

@@ -9,17 +9,22 @@ import csv
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rnn_course.grading.course import CourseLesson
+    from rnn_course.grading.verdict import Verdict
 
 GRADES_HEADER = ["student", "notebook", "exercise", "points", "max_points", "status", "message"]
 SUMMARY_HEADER = ["student", "points", "max_points"]
 
 
-def number(value):
+def number(value: float) -> str:
     """Points as written: 2 rather than 2.0."""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def write_outputs(out, rows, feedback):
+def write_outputs(out: "Path | str", rows: list[dict], feedback: dict[str, str]) -> None:
     """rows: dicts with GRADES_HEADER keys, in order; feedback: student -> Markdown text."""
     out = Path(out)
     folder = out / "feedback"
@@ -34,7 +39,7 @@ def write_outputs(out, rows, feedback):
         _write(folder / f"{student}.md", text)
 
 
-def summary(rows):
+def summary(rows: list[dict]) -> list[dict[str, str]]:
     """One row per student (in the order of ``rows``) with the sums of points."""
     totals = {}
     for row in rows:
@@ -52,7 +57,7 @@ def _csv(header, rows):
     return buffer.getvalue()
 
 
-def write_text_atomic(path, text):
+def write_text_atomic(path: "Path | str", text: str) -> None:
     """Write ``text`` to ``path`` whole, then rename it into place (a reader never sees half)."""
     _write(Path(path), text)
 
@@ -63,7 +68,9 @@ def _write(path, text):
     os.replace(temporary, path)
 
 
-def feedback_text(student, lessons, rows, verdicts, remarks, ignored, problems):
+def feedback_text(student: str, lessons: "list[CourseLesson]", rows: list[dict],
+                  verdicts: "dict[tuple[str, str], Verdict]", remarks: dict[str, list[str]],
+                  ignored: list[str], problems: dict[str, str]) -> str:
     """The Markdown feedback of one student.
 
     lessons -- the course's lessons; rows -- this student's rows; verdicts -- (lesson name,

@@ -32,13 +32,16 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rnn_course.options import NBVAL_SANITIZE_FILE, GradingOptions
 
 if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
     from rnn_course.grading.sandbox import Engine
 
 KERNEL_STARTUP_TIMEOUT = 60
@@ -61,9 +64,9 @@ BROKEN_WORDS = {
 class Job:
     """One notebook to run: ``key`` identifies it to the caller; ``filename`` is the lesson's."""
 
-    key: object  # the caller's (an index)
+    key: Hashable  # the caller's (an index)
     filename: str
-    notebook: dict  # the composed notebook (nbformat node)
+    notebook: "NotebookNode"  # the composed notebook
     attempts: int = 0  # batches that broke down before this notebook started
 
 
@@ -73,7 +76,7 @@ class Run:
     the reason when the run as a whole broke down (None when nbval ran it to the end)."""
 
     results: dict[str, dict] = field(default_factory=dict)  # cell id -> its result event
-    records: dict[str, object] = field(default_factory=dict)  # check cell id -> handed in
+    records: dict[str, Any] = field(default_factory=dict)  # check cell id -> handed in
     broken: "str | None" = None
     timed_out: bool = False
 
@@ -92,13 +95,13 @@ class Settings:
     tasks_file: "Path | None" = None  # the checks' cases and helpers, for the plugin (judge.py)
 
     @property
-    def silence_limit(self):
+    def silence_limit(self) -> float:
         """The longest time pytest may report nothing before the watchdog kills the batch."""
         return max(self.timeout, self.startup_timeout) + WATCHDOG_SLACK
 
 
 def run_jobs(jobs: list[Job], settings: Settings, parallel: int = 1,
-             done: Callable[[int], object] = lambda count: None) -> dict:
+             done: Callable[[int], object] = lambda count: None) -> dict[Hashable, Run]:
     """Run every Job, ``parallel`` notebooks at a time (GradingOptions.jobs); returns key ->
     Run. ``done(n)`` is called as notebooks finish."""
     queue, runs, lock = list(jobs), {}, threading.Lock()
@@ -129,7 +132,7 @@ def run_jobs(jobs: list[Job], settings: Settings, parallel: int = 1,
     return runs
 
 
-def run_batch(batch: list[Job], settings: Settings) -> tuple[dict, list[Job]]:
+def run_batch(batch: list[Job], settings: Settings) -> tuple[dict[Hashable, Run], list[Job]]:
     """Run one batch in one pytest process. Returns (key -> Run for the notebooks that ran or
     broke, jobs to run again because the batch broke down before they started)."""
     folder = Path(tempfile.mkdtemp(prefix="rnn-course-grade-"))
@@ -276,7 +279,7 @@ EVENT_KINDS = ("start", "cell", "result", "kernel", "done", "record")
 _NOTEBOOK_NAME = re.compile(r"^nb\d{1,6}$")
 
 
-def parse_event(line):
+def parse_event(line: bytes) -> "dict[str, Any] | None":
     """The event a line of the result channel holds, or None when it holds none."""
     if not line.strip() or len(line) > MAX_EVENT_BYTES:
         return None

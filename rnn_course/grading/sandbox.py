@@ -49,7 +49,7 @@ class EngineError(RnnCourseError):
     """The sandbox engine asked for does not work here; the message says why."""
 
 
-def tasks_of_user(uid=None):
+def tasks_of_user(uid: "int | None" = None) -> int:
     """How many processes and threads the user ``uid`` (default: this one) runs now: what
     RLIMIT_NPROC counts, machine-wide."""
     uid = os.getuid() if uid is None else uid
@@ -63,7 +63,7 @@ def tasks_of_user(uid=None):
     return count
 
 
-def process_limit(extra=512):
+def process_limit(extra: int = 512) -> int:
     """RLIMIT_NPROC for the kernels: ``extra`` tasks beyond what their user already runs (the
     limit counts every task of the user, so a desktop session's threads count too)."""
     user = Limits.user if os.geteuid() == 0 else os.getuid()
@@ -80,7 +80,7 @@ class Limits:
     open_files: int = 1024
     user: int = 65534  # when the grader runs as root, kernels run as this uid (nobody)
 
-    def arguments(self):
+    def arguments(self) -> list[str]:
         user = [f"--user={self.user}"] if os.geteuid() == 0 and self.user else []
         return [f"--as={self.memory}", f"--nproc={self.processes}",
                 f"--fsize={self.file_size}", f"--nofile={self.open_files}", *user]
@@ -89,15 +89,15 @@ class Limits:
 @dataclass(frozen=True)
 class Engine:
     name: str  # "bwrap" or "none"
-    program: str = None  # the engine's executable
+    program: "str | None" = None  # the engine's executable
     detail: str = ""  # what the probe found, for the report
     user: int = 0  # "none" run by root: the kernels' uid (0: the grader's own)
 
     @property
-    def contained(self):
+    def contained(self) -> bool:
         return self.name != "none"
 
-    def describe(self):
+    def describe(self) -> str:
         if self.name == "none" and self.user:
             return (f"sandbox: none ({self.detail}): kernels run as uid {self.user}, without "
                     "namespaces; the time and resource limits apply")
@@ -107,7 +107,7 @@ class Engine:
         return f"sandbox: {self.name} ({self.program}; {self.detail})"
 
 
-def probe(requested="auto"):
+def probe(requested: str = "auto") -> Engine:
     """The Engine to use. ``auto`` takes bubblewrap when it works here; else EngineError,
     naming what was tried (a class is never graded unsandboxed unless ``none`` was asked)."""
     if requested not in ENGINE_CHOICES:
@@ -157,7 +157,8 @@ def _namespace_options():
     return ["--unshare-user", *options]
 
 
-def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
+def kernel_command(engine: Engine, limits: Limits, socket_dir: "Path | str",
+                   course_dir: "Path | str", kernel_argv: list[str]) -> list[str]:
     """The command that starts one kernel (``kernel_argv``, e.g. python -m ipykernel_launcher
     -f FILE) in its sandbox. ``socket_dir`` (host folder of the kernel's ipc sockets and
     connection file) is the only host folder it can write; ``course_dir`` is mounted at
@@ -187,7 +188,8 @@ def kernel_command(engine, limits, socket_dir, course_dir, kernel_argv):
     return command + ["--", *limited]
 
 
-def hand_over(engine, socket_dir, connection_file, limits):
+def hand_over(engine: Engine, socket_dir: "Path | str", connection_file: "Path | str",
+              limits: Limits) -> str:
     """The connection file as the kernel reads it, made readable by the kernel's user (when
     the grader runs as root, a sandboxed kernel runs as ``limits.user``). In a sandbox the
     socket folder is mounted at SOCKETS, so the kernel's copy names its sockets there: the
@@ -209,7 +211,7 @@ def hand_over(engine, socket_dir, connection_file, limits):
     return f"{SOCKETS}/{inside.name}"
 
 
-def seal(socket_dir):
+def seal(socket_dir: "Path | str") -> None:
     """Once the kernel has made its sockets: it may create nothing more in its one host folder
     (when the grader runs as root, the folder is root's and the kernel's user cannot undo it)."""
     if os.geteuid() == 0:

@@ -13,6 +13,7 @@ listed as not graded, as a file in a student's folder would be.
 """
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from rnn_course.options import GradingOptions
 FORMAT_VERSION = 1
 
 
-def grade_single(paths: list, course_root: "Path | str", student: str = "submission",
-                 lessons: "list[str] | None" = None, options: "GradingOptions | None" = None,
-                 progress: "Progress | None" = None, report: "Report | None" = None,
-                 **overrides: Any) -> tuple[Graded, Student]:
+def grade_single(paths: "Sequence[Path | str]", course_root: "Path | str",
+                 student: str = "submission", lessons: "list[str] | None" = None,
+                 options: "GradingOptions | None" = None, progress: "Progress | None" = None,
+                 report: "Report | None" = None, **overrides: Any) -> tuple[Graded, Student]:
     """Grade one student's ``paths`` (notebook files); returns (Graded, Student).
 
     ``lessons``: the lessons this hand-in is for (names or numbers); a lesson among them

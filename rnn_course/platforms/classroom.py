@@ -15,9 +15,10 @@ The reporter reads each runner's results as base64-encoded JSON in ``<RUNNER>_RE
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 from rnn_course.errors import RnnCourseError
-from rnn_course.grading.batch import lesson_of
+from rnn_course.grading.batch import Graded, Student, lesson_of
 from rnn_course.grading.report import write_text_atomic
 
 TEMPLATE = Path(__file__).parent / "templates" / "classroom.yml"
@@ -28,7 +29,7 @@ class WorkflowError(RnnCourseError, ValueError):
     """The workflow's arguments cannot go into a workflow file safely."""
 
 
-def workflow(repository, ref, lessons=None):
+def workflow(repository: str, ref: str, lessons: "list[str] | None" = None) -> str:
     """The workflow file's text, for the course at ``repository`` (owner/name) and ``ref``."""
     if not repository or "/" not in repository or any(c in repository for c in " \"'\n$"):
         raise WorkflowError(f"--repository must be owner/name, got {repository!r}")
@@ -42,7 +43,7 @@ def workflow(repository, ref, lessons=None):
             .replace("@LESSONS_OPTION@", f" --lessons {chosen}" if chosen else ""))
 
 
-def reporter_results(graded):
+def reporter_results(graded: Graded) -> dict[str, Any]:
     """The reporter's JSON for one student's Graded: one test per graded function."""
     tests = []
     for row in graded.rows:
@@ -57,14 +58,14 @@ def reporter_results(graded):
             "max_score": graded.max_points, "tests": tests}
 
 
-def write_github_output(path, results):
+def write_github_output(path: "Path | str", results: dict[str, Any]) -> None:
     """Append ``result=<base64 JSON>`` to the step's output file (GITHUB_OUTPUT)."""
     encoded = base64.b64encode(json.dumps(results).encode("utf-8")).decode("ascii")
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"result={encoded}\n")
 
 
-def write_summary(path, graded, student):
+def write_summary(path: "Path | str", graded: Graded, student: Student) -> None:
     """The student's feedback as the job summary (GITHUB_STEP_SUMMARY), added to it."""
     text = graded.feedback[student.name].replace(
         f"# Feedback for {student.name}", "# rnn-course: your notebooks, graded", 1)
@@ -72,7 +73,7 @@ def write_summary(path, graded, student):
         handle.write(f"{text}\n")
 
 
-def save_workflow(text, out):
+def save_workflow(text: str, out: "Path | str") -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out, text)

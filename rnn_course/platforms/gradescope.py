@@ -37,9 +37,10 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from rnn_course.errors import RnnCourseError
-from rnn_course.grading.batch import GradeError, lesson_of
+from rnn_course.grading.batch import Graded, GradeError, Student, lesson_of
 from rnn_course.grading.course import load_course
 from rnn_course.grading.files import entry_kind, list_folder
 from rnn_course.grading.report import number, write_text_atomic
@@ -57,7 +58,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 # ---- building the zip ---------------------------------------------------------------------------
 
 
-def build_zip(course_root, out, lessons=None, settings=None, wheel=None):
+def build_zip(course_root: "Path | str", out: "Path | str", lessons: "list[str] | None" = None,
+              settings: "dict[str, Any] | None" = None,
+              wheel: "Path | str | None" = None) -> Path:
     """Write the autograder zip for ``lessons`` (default: all) of the course at ``course_root``
     to ``out``; ``settings`` are the grading options stored in gradescope.json. Returns out."""
     course_root = Path(course_root).resolve()
@@ -80,7 +83,7 @@ def build_zip(course_root, out, lessons=None, settings=None, wheel=None):
     return Path(out)
 
 
-def build_wheel(course_root, work):
+def build_wheel(course_root: Path, work: Path) -> Path:
     """The course's wheel, built from a copy of the checkout as `pip install .` builds it."""
     source = work / "source"
     shutil.copytree(course_root, source, ignore=shutil.ignore_patterns(
@@ -114,7 +117,7 @@ def _add(archive, name, data, mode=0o644):
 # ---- grading one submission inside the container ------------------------------------------------
 
 
-def run_autograder(root):
+def run_autograder(root: "Path | str") -> dict[str, Any]:
     """Grade ``root``/submission into ``root``/results/results.json; returns the results."""
     root = Path(root)
     source = root / "source"
@@ -137,7 +140,7 @@ def run_autograder(root):
     return results
 
 
-def choose_sandbox(config, said):
+def choose_sandbox(config: dict[str, Any], said: list[str]) -> Engine:
     """bubblewrap when it works; else, unless the zip requires it (EngineError: the results
     say why), no sandbox inside Gradescope's container, with the kernels as CONTAINER_USER
     when the grader is root (as on Gradescope), said in the results."""
@@ -169,7 +172,7 @@ def _protect_answers():
             path.chmod(0o700 if path.is_dir() else 0o600)
 
 
-def stop_leftovers(user=None):
+def stop_leftovers(user: "int | None" = None) -> None:
     """Kill whatever the kernels' user still runs (they ran as CONTAINER_USER, a uid nothing
     else uses), so that nothing of the submission outlives its grading."""
     user = CONTAINER_USER if user is None else user
@@ -183,7 +186,7 @@ def stop_leftovers(user=None):
             continue
 
 
-def submission_files(folder):
+def submission_files(folder: "Path | str") -> list[Path]:
     """The files of the submission (in subfolders too, as a zip or repository upload has
     them), not following links, hidden files and folders aside."""
     found, pending = [], [Path(folder)]
@@ -201,7 +204,8 @@ def submission_files(folder):
     return sorted(found)
 
 
-def results_json(graded, student, config, said):
+def results_json(graded: Graded, student: Student, config: dict[str, Any],
+                 said: list[str]) -> dict[str, Any]:
     """Gradescope's results.json: one test per graded function."""
     tests = []
     for row in graded.rows:
@@ -221,14 +225,14 @@ def results_json(graded, student, config, said):
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def failure_json(config, error):
+def failure_json(config: dict[str, Any], error: Exception) -> dict[str, Any]:
     """results.json when the grader itself cannot run: 0 points and why, for the instructor."""
     return {"score": 0, "visibility": "visible", "stdout_visibility": "visible", "tests": [],
             "output": f"The autograder could not grade this submission: {error}. This is a "
                       "problem of the autograder, not of the submission: tell your instructor."}
 
 
-def main(argv=None):
+def main(argv: "list[str] | None" = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m rnn_course.platforms.gradescope",
                                      description="grade /autograder/submission (run_autograder)")
     parser.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"))

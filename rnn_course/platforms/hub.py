@@ -18,7 +18,8 @@ class LinkError(RnnCourseError, ValueError):
     """A URL the link cannot be made of."""
 
 
-def hub_link(hub, repository, branch="main", lesson="01_rnn_cell_forward", classic=False):
+def hub_link(hub: str, repository: str, branch: str = "main", lesson: str = "01_rnn_cell_forward",
+             classic: bool = False) -> str:
     """The nbgitpuller link for ``repository`` (a git URL) on the hub at ``hub`` (its URL)."""
     for name, url in (("--hub", hub), ("--repository", repository)):
         parts = urlsplit(url)

@@ -9,12 +9,13 @@ has no capability to raise a hard limit, cannot undo it; core files are off.
 import os
 import resource
 import sys
+from typing import NoReturn
 
 LIMITS = {"--as": resource.RLIMIT_AS, "--nproc": resource.RLIMIT_NPROC,  # and --user=UID
           "--fsize": resource.RLIMIT_FSIZE, "--nofile": resource.RLIMIT_NOFILE}
 
 
-def limit(which, value):
+def limit(which: int, value: int) -> None:
     """soft = hard = ``value`` (0: keep the current hard limit, as both), never above the
     current hard limit."""
     _, hard = resource.getrlimit(which)
@@ -23,7 +24,7 @@ def limit(which, value):
     resource.setrlimit(which, (hard, hard))
 
 
-def main(argv):
+def main(argv: list[str]) -> NoReturn:
     split, user = argv.index("--"), None
     for option in argv[:split]:
         name, value = option.split("=", 1)

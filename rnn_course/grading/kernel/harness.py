@@ -22,6 +22,7 @@ import struct
 import sys
 import traceback
 import types
+from typing import Any, Callable
 
 import numpy as np
 
@@ -39,7 +40,8 @@ class ReferenceUnavailable(RuntimeError):
 # ---- the wire format: plain data only -------------------------------------------------------
 
 
-def encode(value, callables=None, depth=0):
+def encode(value: Any, callables: "list[str] | None" = None,
+           depth: int = 0) -> "dict[str, Any] | str | bool | None":
     """JSON-able plain data for ``value``; a callable becomes a name in ``callables``."""
     if depth > MAX_DEPTH:
         return {"unsupported": "nested too deeply"}
@@ -66,7 +68,7 @@ def encode(value, callables=None, depth=0):
     return {"unsupported": type(value).__name__}
 
 
-def qualified_name(function):
+def qualified_name(function: Callable[..., Any]) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
@@ -84,7 +86,7 @@ def _array(array, scalar):
             "scalar": scalar}
 
 
-def decode(data, call=None, depth=0):
+def decode(data: Any, call: "Callable[[str], Any] | None" = None, depth: int = 0) -> Any:
     """The value ``encode`` made; ``call(name)`` gives the function for a callable's name."""
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply")
@@ -136,7 +138,7 @@ class Unsupported:
     """Stands for a value that is not plain data (an object, a generator, ...): equal to
     nothing, so that any comparison with it fails."""
 
-    def __init__(self, kind):
+    def __init__(self, kind: str) -> None:
         self.kind = kind
 
     def __repr__(self):
@@ -167,7 +169,7 @@ def _receive(size):
     return receive_exactly(_connection, size)
 
 
-def receive_exactly(connection, size):
+def receive_exactly(connection: socket.socket, size: int) -> bytes:
     """``size`` bytes from a stream socket (recv may return fewer); both ends use it."""
     chunks, left = [], size
     while left:
@@ -179,7 +181,8 @@ def receive_exactly(connection, size):
     return b"".join(chunks)
 
 
-def served(name, exchange=None):
+def served(name: str, exchange: "Callable[[dict[str, Any]], dict[str, Any]] | None" = None
+           ) -> Callable[..., Any]:
     """A function that asks the grader to run ``name`` (a reference helper, or a function of
     the check's cases) on plain data. ``exchange``: how to reach the grader (tests)."""
 
@@ -211,7 +214,7 @@ def _error_class(kind):
 # ---- the check cell ---------------------------------------------------------------------------
 
 
-def hand_in(function_name, namespace):
+def hand_in(function_name: str, namespace: dict[str, Any]) -> None:
     """Run the student's ``function_name`` on the grader's cases and hand in what it did."""
     task = _exchange({"op": "cases", "function": function_name})
     function = namespace.get(function_name)
@@ -224,7 +227,9 @@ def hand_in(function_name, namespace):
     print(f"{function_name}: {answer.get('status', 'handed in')}")
 
 
-def run_cases(function, cases, helpers, exchange=None):
+def run_cases(function: Callable[..., Any], cases: list[Any], helpers: list[str],
+              exchange: "Callable[[dict[str, Any]], dict[str, Any]] | None" = None
+              ) -> list[dict[str, Any]]:
     """What ``function`` does on each encoded case, as plain data, quietly (prints and warnings
     go nowhere), with the ``helpers`` served from outside."""
     import io

@@ -20,6 +20,9 @@ import copy
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
+
+from nbformat import NotebookNode
 
 from rnn_course.authoring.build import (
     FIGURES_FROM_NOTEBOOKS,
@@ -29,7 +32,7 @@ from rnn_course.authoring.build import (
     notebook_of,
     to_text,
 )
-from rnn_course.authoring.lesson import read_lesson
+from rnn_course.authoring.lesson import Lesson, read_lesson
 from rnn_course.errors import RnnCourseError
 from rnn_course.grading.compose import compose, plain_cell
 from rnn_course.grading.course import CourseError, CourseLesson, exercises_of, select_lessons
@@ -87,7 +90,7 @@ class NbgraderCourseError(RnnCourseError):
     """The nbgrader course cannot be written; the message says why."""
 
 
-def source_notebook(lesson):
+def source_notebook(lesson: Lesson) -> NotebookNode:
     """The nbgrader source of a lesson: answers inside their markers, no answer cells, every
     cell marked, figure links relative to the notebook's folder."""
     cells = [new_cell(entry, entry.cell.source.replace(FIGURES_FROM_SOLUTIONS,
@@ -96,12 +99,12 @@ def source_notebook(lesson):
     return notebook_of(cells)
 
 
-def figures_of(lesson):
+def figures_of(lesson: Lesson) -> list[str]:
     """The names of the figures the lesson shows (in notebooks/figures/)."""
     return sorted({name for entry in lesson.cells for name in _FIGURE.findall(entry.cell.source)})
 
 
-def config_text(course_id):
+def config_text(course_id: str) -> str:
     def listing(names):
         return "[\n" + "".join(f"    {name!r},\n" for name in names) + "]"
     return CONFIG.format(mark=CONFIG_MARK, course_id=course_id,
@@ -109,7 +112,9 @@ def config_text(course_id):
                          sanitize=listing(SANITIZE_PREPROCESSORS))
 
 
-def write_course(course_dir, root, only=None, course_id="rnn-course", log=print):
+def write_course(course_dir: "Path | str", root: "Path | str", only: "list[str] | None" = None,
+                 course_id: str = "rnn-course",
+                 log: Callable[[str], None] = print) -> list[Path]:
     """Write the nbgrader course of the checkout ``root`` into ``course_dir`` (made if needed):
     the config and, for each lesson (or those named in ``only``), its source folder. A config
     that rnn-course nbgrader did not write is not replaced (NbgraderCourseError).
@@ -150,7 +155,7 @@ def _write_lesson(lesson, course_dir, root):
 # ---- autograde: a submission repaired as rnn-course grade composes it ----------------------
 
 
-def is_lesson(release):
+def is_lesson(release: NotebookNode) -> bool:
     """True when ``release`` is a lesson of the course as released: every cell marked for
     nbgrader, each graded cell followed by its check cell. Another assignment of the same
     nbgrader course is left to nbgrader as it is (its unmarked cells are the student's)."""
@@ -163,7 +168,7 @@ def is_lesson(release):
     return True
 
 
-def repair(name, release, notebook):
+def repair(name: str, release: NotebookNode, notebook: dict) -> tuple[NotebookNode, list[str]]:
     """The submission ``notebook`` (a dict) as nbgrader should grade it, and the remarks of the
     composition: rnn-course grade's composition (grade_compose.compose: the notebook ends at
     the last check cell, nothing after it is graded), with the release's check cells and

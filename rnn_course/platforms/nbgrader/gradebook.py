@@ -10,10 +10,14 @@ This module imports nbgrader; the rest of rnn_course does not need it.
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from rnn_course.errors import RnnCourseError
+
+if TYPE_CHECKING:
+    from rnn_course.grading.course import Course
 
 
 class GradebookError(RnnCourseError):
@@ -24,7 +28,7 @@ def _url(path):
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def check_gradebook(path, course):
+def check_gradebook(path: "Path | str", course: "Course") -> None:
     """Raise GradebookError unless ``path`` is a gradebook holding every exercise of the
     lessons of ``course`` (a grade_course.Course): run before grading."""
     if not Path(path).is_file():
@@ -42,7 +46,7 @@ def check_gradebook(path, course):
                         "the nbgrader course") from None
 
 
-def write_gradebook(path, rows):
+def write_gradebook(path: "Path | str", rows: list[dict]) -> None:
     """Write the grade rows (dicts with GRADES_HEADER keys) into the gradebook at ``path``."""
     with Gradebook(_url(path)) as gradebook:
         for row in rows:

@@ -9,8 +9,9 @@ This module imports nbgrader; the rest of rnn_course does not need it.
 """
 
 from pathlib import Path
+from typing import Any
 
-from nbformat import read
+from nbformat import NotebookNode, read
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_solution
@@ -22,7 +23,8 @@ from rnn_course.platforms.nbgrader.course import ANSWER_TAG, is_lesson, repair
 class RefuseReleasedSolutions(NbGraderPreprocessor):
     """Refuse a source notebook whose solution cells hold no answer region."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode,
+                   resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         for cell in nb.cells:
             if is_solution(cell) and cell.cell_type == "code" and BEGIN not in cell.source:
                 name = cell.metadata["nbgrader"].get("grade_id", "?")
@@ -37,7 +39,8 @@ class RefuseReleasedSolutions(NbGraderPreprocessor):
 class RemoveAnswerCells(NbGraderPreprocessor):
     """Remove the cells tagged ``answer`` (answers to the exercises of a lesson)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode,
+                   resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         kept = [cell for cell in nb.cells if ANSWER_TAG not in cell.metadata.get("tags", [])]
         if len(kept) != len(nb.cells):
             self.log.warning("removed %d cell(s) tagged %r", len(nb.cells) - len(kept), ANSWER_TAG)
@@ -49,7 +52,8 @@ class RepairSubmission(NbGraderPreprocessor):
     """Compose the submission with the release, as rnn-course grade does (graded cells found by
     id, grade_id or definition; read-only cells restored; metadata put back)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode,
+                   resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources["nbgrader"]
         path = self._release_path(info["assignment"], info["notebook"])
         if not Path(path).is_file():
