@@ -296,6 +296,99 @@ def _hub_link(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- rnn-course report, similarity, export ------------------------------------------------------
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", metavar="OUT", help="the folder rnn-course grade --out wrote")
+    parser.add_argument("--names", action="store_true", help="show the students' ids (default: "
+                        "anonymous, so that the report can be shown to the class)")
+    parser.add_argument("--submissions", metavar="SUBMISSIONS", help="also compare the graded "
+                        "cells of every pair of students (the similarity section)")
+    parser.add_argument("--threshold", type=_share, default=None,
+                        help="similarity above which a pair is listed (default: 0.6)")
+    add_course_option(parser)
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1], got {text}")
+    return value
+
+
+def _report(args: argparse.Namespace) -> int:
+    from rnn_course.grading.class_report import write_report
+
+    similar = _pairs(args.submissions, course_root(args), args.threshold) \
+        if args.submissions else None
+    written = write_report(args.out, course_root(args), names=args.names, similar=similar)
+    say(f"wrote {written[0]} and {written[1]}")
+    return 0
+
+
+def _pairs(submissions: str, root: Path, threshold: "float | None") -> list:
+    from rnn_course.grading.batch import GradeError
+    from rnn_course.grading.course import load_course
+    from rnn_course.grading.similarity import THRESHOLD, class_pairs
+
+    if not Path(submissions).is_dir():
+        raise GradeError(f"{submissions} is not a folder of submissions")
+    return class_pairs(Path(submissions), load_course(root), threshold or THRESHOLD)
+
+
+def _similarity_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submissions", metavar="SUBMISSIONS",
+                        help="a folder with one folder per student")
+    parser.add_argument("--threshold", type=_share, default=None,
+                        help="similarity above which a pair is listed (default: 0.6)")
+    add_course_option(parser)
+
+
+def _similarity(args: argparse.Namespace) -> int:
+    from rnn_course.grading.similarity import SIMILARITY_NOTE
+
+    pairs = _pairs(args.submissions, course_root(args), args.threshold)
+    print(SIMILARITY_NOTE)
+    for pair in pairs:
+        print(f"{pair.function}: {pair.first!r} and {pair.second!r}, "
+              f"{pair.similarity:.0%} similar")
+    say(f"{len(pairs)} similar pairs")
+    return 0
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=("canvas", "generic"),
+                        help="canvas: Canvas's gradebook import; generic: student, lessons, total")
+    parser.add_argument("out", metavar="OUT", help="the folder rnn-course grade --out wrote")
+    parser.add_argument("--to", required=True, metavar="FILE", help="the CSV to write")
+    parser.add_argument("--roster", metavar="ROSTER.csv", help="canvas: Canvas's gradebook "
+                        "export (Grades > Export), holding every student's Canvas columns")
+    parser.add_argument("--match", default="SIS Login ID", metavar="COLUMN", help="canvas: the "
+                        "roster column equal to the student's folder name (default: SIS Login "
+                        "ID)")
+    parser.add_argument("--assignment", action="append", default=[], metavar="LESSON=NAME",
+                        help="canvas: the column of a lesson, e.g. 01='Lesson 1 (1234)' (the "
+                        "Canvas id updates that assignment); default: the lesson's name")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from rnn_course.platforms.lms import ExportError, export
+
+    assignments = {}
+    for item in args.assignment:
+        lesson, equals, name = item.partition("=")
+        if not equals or not lesson or not name:
+            raise ExportError(f"--assignment wants LESSON=NAME, got {item!r}")
+        assignments[lesson] = name
+    unmatched = export(args.kind, Path(args.out), Path(args.to),
+                       Path(args.roster) if args.roster else None, args.match, assignments)
+    if unmatched:
+        say(f"not in the roster (no row written): {', '.join(map(repr, unmatched))}")
+    say(f"wrote {args.to}")
+    return 0
+
+
 # ---- the table, and the entry point ---------------------------------------------------------
 
 COMMANDS = (
@@ -322,6 +415,12 @@ COMMANDS = (
             "repository (.github/workflows/classroom.yml)", _workflow_arguments, _workflow),
     Command("hub-link", "print the nbgitpuller link that opens the course on a JupyterHub",
             _hub_link_arguments, _hub_link),
+    Command("report", "write OUT/report.html and OUT/report.md: what the graded class got "
+            "wrong", _report_arguments, _report),
+    Command("similarity", "list the pairs of students whose graded cells are alike",
+            _similarity_arguments, _similarity),
+    Command("export", "write the points of a graded class as an LMS gradebook CSV (Canvas, "
+            "or generic)", _export_arguments, _export),
 )
 
 

@@ -10,6 +10,7 @@ submission (single.py) and the platforms. The map of the grading room is in its 
 the contract in DESIGN.md, "Grading contract"; docs/grading.md explains the choices and limits.
 """
 
+import dataclasses
 import json
 import sys
 import tempfile
@@ -282,7 +283,7 @@ def _verdict(submission: Submission, exercise: GradedFunction, timeout: float,
     note = submission.composed.notes.get(exercise.function)
     if note:
         message = one_line(f"{verdict.message.rstrip('.')}; note: {note}")
-        verdict = Verdict(verdict.status, message, verdict.details, note)
+        verdict = dataclasses.replace(verdict, message=message, note=note)
     return verdict
 
 
@@ -309,6 +310,7 @@ def _row(submission, exercise, verdict):
         "max_points": exercise.points,
         "status": verdict.status,
         "message": verdict.message,
+        "mistake": verdict.mistake if verdict.status == "failed" else "",
     }
 
 

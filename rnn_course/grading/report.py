@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from rnn_course.grading.course import CourseLesson
     from rnn_course.grading.verdict import Verdict
 
-GRADES_HEADER = ["student", "notebook", "exercise", "points", "max_points", "status", "message"]
+GRADES_HEADER = ["student", "notebook", "exercise", "points", "max_points", "status", "message",
+                 "mistake"]  # the diagnosis's stable code (grading/mistakes.py), or empty
 SUMMARY_HEADER = ["student", "points", "max_points"]
 
 

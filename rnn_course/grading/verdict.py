@@ -36,6 +36,7 @@ class Verdict:
     message: str  # one line
     details: list[str] = field(default_factory=list)  # lines for the feedback (the diagnosis)
     note: str = ""  # a remark on the graded cell, for the feedback
+    mistake: str = ""  # the diagnosis's stable code (grading/mistakes.py), when one is named
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -52,6 +53,7 @@ def verdict_of(exercise: "GradedFunction", run: "Run", timeout: float,
     (the exercise's cases). describe_cell(cell id) -> words for a cell ("a cell you added",
     ...), for reasons that point at an earlier cell. Nothing the kernel printed counts."""
     from rnn_course.grading.judge import judge_outputs, passed_line
+    from rnn_course.grading.mistakes import mistake_code
 
     check = run.results.get(exercise.check_id)
     if check is None:
@@ -61,7 +63,8 @@ def verdict_of(exercise: "GradedFunction", run: "Run", timeout: float,
         failure = judge_outputs(task, record)
         if failure is None:
             return Verdict("passed", one_line(passed_line(task).split(": ", 1)[-1]))
-        return failed_with(exercise, failure.lines)
+        return failed_with(exercise, failure.lines,
+                           mistake_code(exercise.function, failure.diagnosis))
     return _not_judged(exercise, run, check, record, timeout, describe_cell)
 
 
@@ -83,11 +86,13 @@ def _not_judged(exercise, run, check, record, timeout, describe_cell):
                    "to the grader tampered with?)")
 
 
-def failed_with(exercise: "GradedFunction", lines: list[str]) -> Verdict:
-    """A failed Verdict from a CheckFailure's lines: the first says what, the others why."""
+def failed_with(exercise: "GradedFunction", lines: list[str], mistake: str = "") -> Verdict:
+    """A failed Verdict from a CheckFailure's lines: the first says what, the others why;
+    ``mistake``: the code of the mistake it names, if any."""
     head = lines[0] if lines else "the check failed"
     head = head.split(" - ", 1)[-1] if head.startswith(f"{exercise.function}: FAILED") else head
-    return Verdict("failed", one_line(" | ".join([head, *lines[1:]])), list(lines))
+    return Verdict("failed", one_line(" | ".join([head, *lines[1:]])), list(lines),
+                   mistake=mistake)
 
 
 def _not_run(run, timeout):

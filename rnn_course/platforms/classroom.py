@@ -52,7 +52,8 @@ def reporter_results(graded: Graded) -> dict[str, Any]:
         message = "\n".join(verdict.details) if verdict.details else row["message"]
         tests.append({"name": f"{lesson_of(row)}: {row['exercise']}", "status": status,
                       "score": row["points"], "message": message, "line_no": 0,
-                      "filename": row["notebook"], "test_code": f"check_{row['exercise']}"})
+                      "filename": row["notebook"], "test_code": f"check_{row['exercise']}",
+                      "mistake": row["mistake"]})  # docs/mistakes.md
     failed = any(test["status"] != "pass" for test in tests)
     return {"version": 1, "status": "fail" if failed else "pass",
             "max_score": graded.max_points, "tests": tests}

@@ -215,7 +215,8 @@ def results_json(graded: Graded, student: Student, config: dict[str, Any],
                       "score": row["points"], "max_score": row["max_points"],
                       "status": "passed" if row["status"] == "passed" else "failed",
                       "output": f"{row['status']}: {output}",
-                      "visibility": config["visibility"]})
+                      "visibility": config["visibility"],
+                      "extra_data": {"mistake": row["mistake"]}})  # docs/mistakes.md
     lines = [f"{number(graded.points)} of {number(graded.max_points)} points, graded by rnn-course "
              f"({said[0] if said else 'sandbox: ?'})."]
     lines += said[1:]

@@ -198,13 +198,15 @@ SAME_DICT = ("the function changes the caller's dict and returns it (gradients[n
 def in_place_hint(fix):
     """The input_hints entry for ``gradients`` of an exercise whose right computation is
     ``fix``: the hint names the in-place operations of that exercise, or the returned dict."""
+    in_place = ("an array of gradients is changed in place (np.clip(value, -m, m, out=value), "
+                "value[value > m] = m, or value *= factor), so the caller's gradients change "
+                f"too. Compute a new array: {fix}.")
+
     def hint(returned, gradients):
         if returned is gradients:
             return "same_dict_mutated", SAME_DICT
-        return "gradients_modified_in_place", (
-            "an array of gradients is changed in place (np.clip(value, -m, m, out=value), "
-            "value[value > m] = m, or value *= factor), so the caller's gradients change too. "
-            f"Compute a new array: {fix}.")
+        return "gradients_modified_in_place", in_place
+    hint.diagnoses = {"same_dict_mutated": SAME_DICT, "gradients_modified_in_place": in_place}
     return {"gradients": hint}
 
 

@@ -141,6 +141,8 @@ class Exercise:
                 that no known mistake reproduces (e.g. the Generator left unused), or None
     after_values -- function (case, received arguments) called when every output is right;
                     it may raise a CheckFailure (e.g. for draws beyond the one per step)
+    further_diagnoses -- diagnosis key -> explanation of those that ``fallback`` and
+                         ``after_values`` give, so that diagnoses() lists every one
     """
 
     name: str
@@ -155,6 +157,28 @@ class Exercise:
     consumed: tuple = ()
     fallback: Callable = None
     after_values: Callable = None
+    further_diagnoses: dict = field(default_factory=dict)
+
+
+def diagnoses(exercise):
+    """Every diagnosis key a check of ``exercise`` can give -> the explanation it shows: the
+    known mistakes, the exception hints, the hints on changed or returned arguments. The keys
+    are the stable mistake codes' last part (docs/mistakes.md)."""
+    found = {mistake.key: mistake.explanation for mistake in exercise.mistakes}
+    for _, _, key, hint in exercise.exception_hints + EXCEPTION_HINTS:
+        found.setdefault(key, hint)
+    found.setdefault("input_modified", IN_PLACE_HINT.removeprefix("Likely mistake: "))
+    found.setdefault("not_float64", "an output array is not float64, so its values were rounded "
+                     "when stored (see diagnose()).")
+    for name in exercise.layouts:  # permuted_layout's diagnosis
+        found.setdefault(f"{name}_order", f"the entries of {name} are in the wrong order.")
+    for hint in exercise.input_hints.values():
+        pairs = getattr(hint, "diagnoses", {}).items() if callable(hint) else [hint]
+        for key, text in pairs:
+            found.setdefault(key, text)
+    for key, text in [*exercise.new_results.values(), *exercise.further_diagnoses.items()]:
+        found.setdefault(key, text)
+    return found
 
 
 def run_check(exercise, function):

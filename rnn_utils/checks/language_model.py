@@ -152,13 +152,19 @@ def _same_state(first, second):
     return first.bit_generator.state == second.bit_generator.state
 
 
+GENERATOR_NOT_USED = (
+    "the Generator rng passed in was not used (its state is unchanged): np.random.choice, or a "
+    "new default_rng, draws from another source, and the names cannot be reproduced from rng. "
+    "Draw with rng.choice(n_y, p=probabilities[:, 0]).")
+EXTRA_DRAWS = ("something else draws from rng (another rng.choice, rng.random(), a "
+               "shuffle...): the next name would differ. Make exactly one draw per step, "
+               "rng.choice(n_y, p=probabilities[:, 0]).")
+
+
 def generator_not_used(case, received):
     """The fallback diagnosis: the Generator passed in was not drawn from at all."""
     if _same_state(case.arguments["rng"], received["rng"]):
-        return Mistake("generator_not_used", "the Generator rng passed in was not used (its "
-                       "state is unchanged): np.random.choice, or a new default_rng, draws "
-                       "from another source, and the names cannot be reproduced from rng. "
-                       "Draw with rng.choice(n_y, p=probabilities[:, 0]).", None)
+        return Mistake("generator_not_used", GENERATOR_NOT_USED, None)
     return None
 
 
@@ -169,9 +175,7 @@ def one_draw_per_step(case, received):
     if not _same_state(arguments["rng"], received["rng"]):
         raise CheckFailure(
             "sample", "the right indices, but the Generator made more draws than one per "
-            "step", [case.title, "Likely mistake: something else draws from rng (another "
-                     "rng.choice, rng.random(), a shuffle...): the next name would differ. "
-                     "Make exactly one draw per step, rng.choice(n_y, p=probabilities[:, 0])."],
+            "step", [case.title, f"Likely mistake: {EXTRA_DRAWS}"],
             kind="values", case=case.label, output="rng", diagnosis="extra_draws")
 
 
@@ -502,12 +506,17 @@ LOSS_PER_CHARACTER_MISTAKES = (
 
 # ---- the exercises -------------------------------------------------------------------------
 
+UPDATED_IN_PLACE = ("the caller's arrays are changed in place (p -= ..., memory[name] += ..., "
+                    "or an array stored back into the argument's dict): compute new arrays, "
+                    "e.g. p - learning_rate * dp, and return new dicts.")
+
+
 def optimizer_in_place(returned, changed):
     """The hint when an optimizer changed the caller's arrays."""
-    return "updated_in_place", ("the caller's arrays are changed in place (p -= ..., "
-                                "memory[name] += ..., or an array stored back into the "
-                                "argument's dict): compute new arrays, e.g. "
-                                "p - learning_rate * dp, and return new dicts.")
+    return "updated_in_place", UPDATED_IN_PLACE
+
+
+optimizer_in_place.diagnoses = {"updated_in_place": UPDATED_IN_PLACE}
 
 
 OPTIMIZER_HINTS = {name: optimizer_in_place for name in ("parameters", "gradients", "memory")}
@@ -523,7 +532,9 @@ OPTIMIZER_EXCEPTIONS = (
 SAMPLE = Exercise("sample", sample_cases, mistakes=SAMPLE_MISTAKES,
                   aspects="one draw per step, the state carried, the end token",
                   exception_hints=SAMPLE_EXCEPTIONS, consumed=("rng",),
-                  fallback=generator_not_used, after_values=one_draw_per_step)
+                  fallback=generator_not_used, after_values=one_draw_per_step,
+                  further_diagnoses={"generator_not_used": GENERATOR_NOT_USED,
+                                     "extra_draws": EXTRA_DRAWS})
 SGD_UPDATE = Exercise("sgd_update", lambda: optimizer_cases(False), mistakes=SGD_MISTAKES,
                       aspects="values, new arrays, inputs unchanged", input_hints=OPTIMIZER_HINTS,
                       exception_hints=OPTIMIZER_EXCEPTIONS)

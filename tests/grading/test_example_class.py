@@ -222,3 +222,15 @@ def test_one_submission_gets_the_batch_verdicts_and_feedback(graded, tmp_path, s
     assert [e["file"] for e in alone["exercises"]] == (
         names or [f"{lesson}.ipynb" if (CLASS / student / f"{lesson}.ipynb").exists() else None
                   for lesson in LESSONS])
+
+
+def test_the_mistake_column_names_the_seeded_bugs_by_their_codes(graded):
+    from rnn_course.grading.mistakes import catalogue
+
+    codes = {code for codes in catalogue().values() for code in codes}
+    mistakes = {(r["student"], r["exercise"]): r["mistake"] for r in graded["rows"]}
+    assert mistakes[("carol", "rnn_cell_forward")] == "rnn_cell_forward/missing-ba"
+    assert mistakes[("frank", "rnn_forward")] == "rnn_forward/state-not-carried"
+    assert all(r["mistake"] == "" for r in graded["rows"] if r["status"] != "failed")
+    assert all(r["mistake"] in codes for r in graded["rows"] if r["mistake"])
+    assert mistakes[("bob", "rnn_cell_forward")] == ""  # not implemented: no mistake named

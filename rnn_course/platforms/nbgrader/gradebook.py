@@ -60,5 +60,6 @@ def write_gradebook(path: "Path | str", rows: list[dict]) -> None:
             grade.manual_score = None
             grade.needs_manual_grade = False
             comment = gradebook.find_comment(row["exercise"], lesson, lesson, student)
-            comment.auto_comment = f"rnn-course grade: {row['status']}: {row['message']}"
+            mistake = f" [{row['mistake']}]" if row.get("mistake") else ""
+            comment.auto_comment = f"rnn-course grade: {row['status']}: {row['message']}{mistake}"
         gradebook.db.commit()
