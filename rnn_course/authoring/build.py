@@ -59,7 +59,7 @@ def new_cell(entry: Cell, source: str, mark_all: bool = False,
              released: bool = False) -> nbformat.NotebookNode:
     """A fresh cell with the lesson's metadata made explicit: nbgrader marks on graded and
     check cells (with ``mark_all``, every cell: the others read-only); with ``released``, the
-    checksums and lock flags of a release (rnn_course/nbgrader_cells.py)."""
+    checksums and lock flags of a release (authoring/marks.py)."""
     cell = copy.deepcopy(entry.cell)
     cell.source = source
     cell.id = entry.cell_id

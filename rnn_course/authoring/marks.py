@@ -1,7 +1,7 @@
 """nbgrader's marks on the course's cells (schema version 3), and nbgrader's cell checksum.
 
 Every cell of a lesson carries nbgrader metadata in the student version and in the source of
-an nbgrader course (rnn_course/nbgrader_course.py):
+an nbgrader course (platforms/nbgrader/course.py):
 - a graded cell is a solution cell (``solution: true``), its grade_id the function's name;
 - its check cell is a locked grade cell worth the check's points;
 - every other cell is read-only (``locked: true``), its grade_id its stable cell id, so that

@@ -6,7 +6,7 @@ The composed notebook is the release's sequence of cells, in the release's order
   student deleted it;
 - every other release cell is restored from the release, whatever the student did to it;
 - each check cell is replaced by a hand-in of the student's function to the grader, which
-  judges it outside the kernel (``check_source``, grade_judge); no cell has stored outputs,
+  judges it outside the kernel (``check_source``, judge.py); no cell has stored outputs,
   so nbval compares nothing the student's code could print;
 - the student's own code cells (ids the release does not know) are kept, placed after the
   release cell they followed in the submission, with their outputs and metadata dropped.
@@ -189,7 +189,7 @@ GRADE_METADATA = "rnn_course_grade"  # a composed check cell's metadata key: its
 
 
 def check_source(exercise: GradedFunction) -> str:
-    """The source of a composed check cell (see grade_harness.hand_in)."""
+    """The source of a composed check cell (see kernel/harness.py, hand_in)."""
     return HAND_IN.format(function=exercise.function)
 
 

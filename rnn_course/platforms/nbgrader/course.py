@@ -7,12 +7,12 @@
 The source notebook is the solution version without its answer cells: each graded cell keeps
 its answer between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (nbgrader's own markers, so
 ``nbgrader generate_assignment`` makes the student's stub), every cell carries nbgrader's marks
-(rnn_course/nbgrader_cells.py), and figure links point to ``figures/`` beside the notebook, as in
+(authoring/marks.py), and figure links point to ``figures/`` beside the notebook, as in
 notebooks/ (nbgrader copies the folder into release/<lesson>/ and autograded/...). The release
 nbgrader makes from it is the course's own notebooks/<lesson>.ipynb, cell for cell.
 
 Autograde repairs a submission as `rnn-course grade` composes one (``repair``, run by the
-preprocessor in rnn_course/nbgrader_preprocessors.py), so that a notebook saved without ids or
+preprocessor in platforms/nbgrader/preprocessors.py), so that a notebook saved without ids or
 metadata, with edited or deleted locked cells, is graded like any other.
 """
 
@@ -170,7 +170,7 @@ def is_lesson(release: NotebookNode) -> bool:
 
 def repair(name: str, release: NotebookNode, notebook: dict) -> tuple[NotebookNode, list[str]]:
     """The submission ``notebook`` (a dict) as nbgrader should grade it, and the remarks of the
-    composition: rnn-course grade's composition (grade_compose.compose: the notebook ends at
+    composition: rnn-course grade's composition (grading.compose.compose: the notebook ends at
     the last check cell, nothing after it is graded), with the release's check cells and
     every release cell's metadata put back, so that nbgrader finds each graded, check and
     read-only cell by its grade_id. ``release`` is the notebook nbgrader released

@@ -30,7 +30,7 @@ def _url(path):
 
 def check_gradebook(path: "Path | str", course: "Course") -> None:
     """Raise GradebookError unless ``path`` is a gradebook holding every exercise of the
-    lessons of ``course`` (a grade_course.Course): run before grading."""
+    lessons of ``course`` (a grading.course.Course): run before grading."""
     if not Path(path).is_file():
         raise GradebookError(f"{path}: no such gradebook (make the nbgrader course with "
                              "`rnn-course nbgrader` and run `nbgrader generate_assignment` there)")

@@ -1,4 +1,4 @@
-"""The preprocessors the course's nbgrader_config.py adds to nbgrader (see nbgrader_course.py).
+"""The preprocessors the course's nbgrader_config.py adds to nbgrader (see course.py beside it).
 
 - RefuseReleasedSolutions (generate_assignment): stops on a solution cell without a
   ``BEGIN SOLUTION`` region, which nbgrader would replace whole (signature and docstring
