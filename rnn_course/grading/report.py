@@ -6,8 +6,10 @@ submissions give byte-identical files.
 """
 
 import csv
+import hashlib
 import io
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,19 +27,45 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9_\\][A-Za-z0-9_.@+=\\ -]{0,99}")
+INDEX_HEADER = ["file", "student"]
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text and never runs as a formula: a value that
+    begins with =, +, -, @, a tab or a carriage return gets a leading apostrophe (OWASP)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def feedback_file(student: str) -> str:
+    """The feedback file of ``student``: ``<id>.md`` when the id is a short, plain file name;
+    otherwise ``student-<hash>.md`` (listed in feedback/index.csv), so that any legal folder
+    name (250 bytes long, a newline, a leading dot) is written."""
+    if SAFE_FILE_NAME.fullmatch(student) and len(student.encode("utf-8")) <= 100:
+        return f"{student}.md"
+    return f"student-{hashlib.sha256(student.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.md"
+
+
 def write_outputs(out: "Path | str", rows: list[dict], feedback: dict[str, str]) -> None:
     """rows: dicts with GRADES_HEADER keys, in order; feedback: student -> Markdown text."""
     out = Path(out)
     folder = out / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.md"):  # the feedback files are ours: an earlier grading's go
+    for old in [*folder.glob("*.md"), *folder.glob("index.csv")]:  # ours: an earlier grading's
         old.unlink()
     _write(out / "grades.csv", _csv(GRADES_HEADER, [
         {**row, "points": number(row["points"]), "max_points": number(row["max_points"])}
         for row in rows]))
     _write(out / "summary.csv", _csv(SUMMARY_HEADER, summary(rows)))
+    renamed = []
     for student, text in feedback.items():
-        _write(folder / f"{student}.md", text)
+        _write(folder / feedback_file(student), text)
+        if feedback_file(student) != f"{student}.md":
+            renamed.append({"file": feedback_file(student), "student": student})
+    if renamed:
+        _write(folder / "index.csv", _csv(INDEX_HEADER, renamed))
 
 
 def summary(rows: list[dict]) -> list[dict[str, str]]:
@@ -54,7 +82,7 @@ def _csv(header, rows):
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

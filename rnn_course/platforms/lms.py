@@ -19,20 +19,13 @@ from pathlib import Path
 
 from rnn_course.errors import RnnCourseError
 from rnn_course.grading.class_report import read_grades
-from rnn_course.grading.report import number, write_text_atomic
+from rnn_course.grading.report import number, safe_cell, write_text_atomic
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(RnnCourseError):
     """The export cannot be made (roster missing a column, an unknown lesson name, ...)."""
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP)."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def lesson_points(rows: list[dict]) -> tuple[list[str], dict[str, dict[str, float]], dict]:

@@ -161,3 +161,23 @@ def test_a_notebook_of_cells_each_just_under_the_time_limit_meets_its_budget(tmp
     assert rows["slow"]["status"] == "timeout"
     assert "wall-clock budget" in rows["slow"]["message"]
     assert rows["z_fine"]["status"] == "passed"
+
+
+def test_any_legal_folder_name_is_graded_reported_and_written(tmp_path):
+    """250 bytes, a newline, a formula, a leading dot: every folder is a student, gets a row,
+    a summary line and a feedback file (found through feedback/index.csv when renamed)."""
+    from rnn_course.grading.report import feedback_file
+
+    names = {"a" * 250: "a" * 250, "new\nline": "new\\nline", "=1+2": "'=1+2"}
+    folder = tmp_path / "class"
+    for name in names:
+        (folder / name).mkdir(parents=True)
+        (folder / name / FILE).write_text(json.dumps(graded(ANSWER)), encoding="utf-8")
+    rows = grade(folder, tmp_path / "out", ROOT, jobs=2, timeout=20, lessons=["01"])
+    assert sorted(row["student"] for row in rows) == sorted(n.replace("\n", "\\n") for n in names)
+    assert all(row["status"] == "passed" for row in rows)
+    grades = (tmp_path / "out" / "grades.csv").read_text(encoding="utf-8")
+    for student, written in names.items():
+        assert f"\n{written}," in grades  # the formula one as text
+        assert (tmp_path / "out" / "feedback" / feedback_file(
+            student.replace("\n", "\\n"))).is_file()

@@ -4,6 +4,7 @@ One test at the end runs kernels: the same class graded twice gives byte-identic
 """
 
 import copy
+import csv
 import io
 import json
 import shutil
@@ -359,3 +360,31 @@ def test_a_course_whose_rnn_utils_is_not_the_graders_own_is_refused(tmp_path, ca
     assert main(["grade", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--course",
                  str(course)]) == 2
     assert "has its own rnn_utils" in capsys.readouterr().err
+
+
+HOSTILE_IDS = ["a" * 250, "new\\nline", "=1+2", "-2", "@SUM(A1)", "+x", ".hidden", "ok"]
+
+
+def test_any_legal_folder_name_gets_its_feedback_and_no_cell_is_a_formula(tmp_path):
+    """A 250-byte id cannot be a file name with an extension (255 bytes), a leading dot would
+    hide the file: such ids get short names, mapped back in feedback/index.csv; every CSV cell
+    that a spreadsheet would run as a formula is written as text (OWASP)."""
+    from rnn_course.grading.report import feedback_file, write_outputs
+
+    rows = [{"student": student, "notebook": ONE.filename, "exercise": "rnn_cell_forward",
+             "points": 2, "max_points": 2, "status": "passed", "message": "=HYPERLINK(1)",
+             "mistake": ""} for student in HOSTILE_IDS]
+    write_outputs(tmp_path, rows, {student: f"# {student}\n" for student in HOSTILE_IDS})
+    files = {p.name for p in (tmp_path / "feedback").iterdir()}
+    assert files == {feedback_file(s) for s in HOSTILE_IDS} | {"index.csv"}
+    assert "ok.md" in files and all(len(name.encode()) <= 40 for name in files)
+    with open(tmp_path / "feedback" / "index.csv", encoding="utf-8", newline="") as handle:
+        index = {row["file"]: row["student"] for row in csv.DictReader(handle)}
+    for student in HOSTILE_IDS:
+        if feedback_file(student) != f"{student}.md":
+            text = (tmp_path / "feedback" / feedback_file(student)).read_text(encoding="utf-8")
+            assert text == f"# {student}\n" and index[feedback_file(student)].lstrip("'") == student
+    for name in ("grades.csv", "summary.csv", "feedback/index.csv"):
+        with open(tmp_path / name, encoding="utf-8", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], name
