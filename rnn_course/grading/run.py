@@ -14,7 +14,9 @@ Containment, from the inside out:
 - a watchdog here: when the pytest process reports nothing for longer than any cell or kernel
   start may take, the batch is killed (pytest and the running kernel's process group); the
   notebook being run is charged with a timeout and the batch's notebooks that had not started
-  are run again in a new batch. The same happens when the pytest process dies.
+  are run again, each in a batch of its own, so that no classmate's notebook can stop them
+  again (a notebook is never charged with another's breakdown). The same happens when the
+  pytest process dies.
 BLAS and OpenMP are held to one thread per kernel: parallel kernels then do not compete for
 the cores, and OpenBLAS does not reserve memory for threads it would not use.
 """
@@ -68,6 +70,7 @@ class Job:
     filename: str
     notebook: "NotebookNode"  # the composed notebook
     attempts: int = 0  # batches that broke down before this notebook started
+    alone: bool = False  # run in a batch of its own (a classmate's breakdown stopped it once)
 
 
 @dataclass
@@ -110,7 +113,11 @@ def run_jobs(jobs: list[Job], settings: Settings, parallel: int = 1,
     def worker():
         while True:
             with lock:
-                batch, queue[:size] = queue[:size], []
+                if queue and queue[0].alone:  # nobody else's notebook can stop it again
+                    batch = [queue.pop(0)]
+                else:
+                    batch = [job for job in queue[:size] if not job.alone]
+                    queue[:] = [job for job in queue if job not in batch]
             if not batch:
                 return
             finished, again = run_batch(batch, settings)
@@ -356,8 +363,9 @@ def _crash_reason(code, log):
 
 def _collect(batch, events, broken):
     """Sort the events by notebook. A notebook that started but did not finish is charged with
-    the breakdown; one that never started is returned to be run again in a new batch, once
-    (twice would not help: then the breakdown is its own)."""
+    the breakdown. One that never started is never charged for a classmate's: it is returned
+    to be run again, in a batch of its own; only a batch of one that breaks down before its
+    notebook starts charges that notebook (the breakdown is then its own)."""
     runs = [Run() for _ in batch]
     started, finished = set(), set()
     for event in events:
@@ -375,8 +383,9 @@ def _collect(batch, events, broken):
     result, again = {}, []
     for index, job in enumerate(batch):
         run = runs[index]
-        if index not in finished and index not in started and job.attempts == 0:
+        if index not in finished and index not in started and len(batch) > 1:
             job.attempts += 1
+            job.alone = True
             again.append(job)
             continue
         if index not in finished:

@@ -190,16 +190,39 @@ def test_messages_lose_what_changes_from_run_to_run():
     assert len(one_line("x" * 5000)) == 600
 
 
-def test_a_batch_that_broke_down_runs_its_unstarted_notebooks_again_once():
+def test_a_notebook_that_never_started_is_never_charged_for_a_classmate():
     jobs = [Job(index, "a.ipynb", {}) for index in range(3)]
     events = [{"event": "start", "notebook": "nb0"}, {"event": "done", "notebook": "nb0"},
               {"event": "start", "notebook": "nb1"}]
     finished, again = _collect(jobs, events, "timeout")
     assert finished[0].broken is None
     assert "stopped making progress" in finished[1].broken and finished[1].timed_out
-    assert again == [jobs[2]]
+    assert again == [jobs[2]] and jobs[2].alone  # next time in a batch of its own
+    # a batch of one that breaks down before its notebook starts: the breakdown is its own
     finished, again = _collect([jobs[2]], [], "the grading process stopped")
     assert again == [] and finished[2].broken == "the grading process stopped"
+
+
+def test_two_hostile_notebooks_around_a_classmate_cannot_cost_it_its_run(monkeypatch):
+    """Each hostile notebook stops the batch it runs in (as one that hangs and is killed by
+    the watchdog does). The classmate between them, never started, is run again, alone."""
+    def fake_batch(batch, settings):
+        events = []
+        for index, job in enumerate(batch):
+            events.append({"event": "start", "notebook": f"nb{index}"})
+            if job.key.startswith("hostile"):
+                return grade_run._collect(batch, events, "timeout")
+            events.append({"event": "done", "notebook": f"nb{index}"})
+        return grade_run._collect(batch, events, None)
+
+    monkeypatch.setattr(grade_run, "run_batch", fake_batch)
+    for order in (["hostile1", "classmate", "hostile2"], ["classmate", "hostile1", "hostile2"],
+                  ["hostile1", "hostile2", "classmate", "hostile3"]):
+        jobs = [Job(key, "a.ipynb", {}) for key in order]
+        runs = grade_run.run_jobs(jobs, Settings(), parallel=1)
+        assert set(runs) == set(order)
+        assert runs["classmate"].broken is None, order
+        assert all(runs[key].timed_out for key in order if key.startswith("hostile"))
 
 
 # ---- course, command line, outputs -----------------------------------------------------------
