@@ -896,8 +896,9 @@ for label, losses in clip_loss.items():
 
 # %% [markdown] tags=["answer"]
 # **Answer.** The code runs unchanged (the vocabulary is still ⏎ and a-z; the split holds out
-# the words whose hash ends in 0, about one in ten). The assertions are claims about *this*
-# list and may fail for another: the numbers 2.1 or 2.39 are properties of the names. With
+# the words whose hash ends in 0, about one in ten). The claims are about *this* list (with
+# yours, `claim` prints the ones that fail instead of stopping): the numbers 2.1 or 2.39 are
+# properties of the names. With
 # few words the model learns the training list by heart quickly: the training loss keeps
 # falling while the held-out loss stops falling and then rises (over-fitting), the bigram
 # baseline becomes hard to beat, and at low temperature the samples are mostly training
