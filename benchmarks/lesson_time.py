@@ -17,9 +17,10 @@ A rough, re-runnable estimate from the lesson sources (what the student version 
     .venv/bin/python benchmarks/lesson_time.py 07 08      # some
     .venv/bin/python benchmarks/lesson_time.py --sections 07   # minutes per section
 
-The constants are a judgement, not a measurement of students; they were set so that the
-estimate of the lessons before issue 19 matched the review's independent estimate (lesson 04:
-105-125 minutes, 06: 115-140, 07: 130-160, 08: 140-170). Each lesson states the rounded result
+The constants are a judgement, not a measurement of students. On the lessons before issue 19
+they give the ordering of an independent review's estimates and stay at or a little below the
+low ends of its ranges (lesson 04: 97 against 105-125 minutes, 06: 117 against 115-140, 07: 121
+against 130-160, 08: 134 against 140-170). Each lesson states the result, rounded to 5 minutes,
 at its top ("**Time.** About N minutes ...").
 """
 

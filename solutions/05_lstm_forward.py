@@ -13,7 +13,7 @@
 # %% [markdown]
 # # Lesson 05 · The LSTM, forward
 #
-# **Time.** About 80 minutes.
+# **Time.** About 85 minutes.
 # Every symbol of the course, its meaning and shape: [the notation table](../docs/notation.md).
 #
 # ## Goal and prerequisites
