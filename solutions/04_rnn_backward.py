@@ -516,8 +516,9 @@ gradient_check(gradients_full, x_full, a0_full, parameters_full, y_full)
 # by printing the **sum of the differences** of each matrix: about $10^{-16}$ for one matrix and
 # $10^{-18}$ for one row of another, 0.12 and $-0.33$ for the rest, and wondered how one row
 # could be right while the others were wrong. The sums cannot say: a signed sum lets positive
-# and negative errors cancel, so a small one proves nothing, and some errors cancel *exactly*. The most common one in RNN code is a transposed gradient, and the
-# entries of a matrix and of its transpose have the same sum:
+# and negative errors cancel, so a small one proves nothing, and some errors cancel *exactly*.
+# One of them, common in RNN code, is a transposed gradient: the entries of a matrix and of its
+# transpose have the same sum.
 
 # %%
 dWaa = model_gradients(x_full, a0_full, parameters_full, y_full)["dWaa"]  # (n_a, n_a), correct

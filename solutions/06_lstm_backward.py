@@ -155,8 +155,8 @@ print("the last column is right only at u =", np.round(crossings, 2))
 # + \underbrace{da \odot o \odot (1 - \tanh^2 c)}_{\text{through } a \,=\, o\, \odot \tanh c}.
 # $$
 #
-# `tanh(c_next)` is computed once, and used here and in step 2. Forgetting the second term is the
-# LSTM's most common backward bug: at the last step, where `dc_next` is zero, it would leave
+# `tanh(c_next)` is computed once, and used here and in step 2. Forgetting the second term is a
+# common LSTM backward bug: at the last step, where `dc_next` is zero, it would leave
 # $dc = 0$ and kill three of the four gate gradients.
 #
 # ### Step 4: through $c = f \odot c_{prev} + i \odot \tilde c$
