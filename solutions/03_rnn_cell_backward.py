@@ -518,7 +518,7 @@ for dtype, eps in ((np.float64, 1e-6), (np.float32, 1e-6), (np.float32, 1e-4), (
 # ## Summary
 #
 # - `da_next` $= \partial \mathcal L / \partial a^{\langle t \rangle}$ is the upstream gradient.
-# - Through the tanh: $du = da^{\langle t \rangle} * (1 - (a^{\langle t \rangle})^2)$,
+# - Through the tanh: $du = da^{\langle t \rangle} \odot (1 - (a^{\langle t \rangle})^2)$,
 #   elementwise, from the cached output; never `1 - np.tanh(a_next)**2`.
 # - Through the products: $dW = du \cdot \text{input}^\top$, $d\,\text{input} = W^\top du$.
 #   Derive entry by entry, then let the shapes confirm; for square $W_{aa}$ they cannot catch a
@@ -529,7 +529,8 @@ for dtype, eps in ((np.float64, 1e-6), (np.float32, 1e-6), (np.float32, 1e-4), (
 #   float64, relative error $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$: about
 #   $10^{-7}$ or less is right, above $10^{-4}$ wrong. Test a backward function through the loss
 #   `sum(G * a_next)`.
-# - Saturated units pass little gradient back. PyTorch's autograd keeps the same cache.
+# - Saturated units pass little gradient back, and PyTorch's autograd keeps the same cache
+#   (both in Going further).
 #
 # ## Exercises
 #

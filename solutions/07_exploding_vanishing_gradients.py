@@ -342,8 +342,9 @@ for activation in ("tanh", "linear"):
 # steps, with $s = 1$ (spectral radius about 1) in between, slowly growing (40 at 59 steps).
 # Tanh pulls every line down, since its slopes are at most 1, and saturation pulls harder the
 # larger $s$ is ($s = 3$: $5 \cdot 10^{6}$ instead of $6 \cdot 10^{29}$); but for $s = 2$ and
-# $3$ the gradient still explodes. No single scale keeps it steady for every
-# distance and every input: a vanilla RNN lives on a knife's edge.
+# $3$ the gradient of this network still explodes (as it does in most networks, step 2
+# showed). No single scale keeps it steady for every distance and every input: a vanilla RNN
+# lives on a knife's edge.
 
 # %% [markdown]
 # ## Explore: the gradient against the distance
