@@ -9,7 +9,7 @@ with the parameters of ``rnn_utils.viz.scaled_rnn_problem`` (weights of standard
 1/sqrt(fan_in), so the entries of Waa are N(0, 1/n_a) before Waa is multiplied by ``scale``;
 inputs N(0, 0.5^2); a0 = 0). The loss depends on a<T> only, through a fixed random upstream
 gradient g = dL/da<T>. Going back one step multiplies by the transposed Jacobian of
-a<t> = f(u<t>) with respect to a<t-1>:  dL/da<t-1> = Waa^T (f'(u<t>) * dL/da<t>).
+a<t> = phi(u<t>) with respect to a<t-1>:  dL/da<t-1> = Waa^T (phi'(u<t>) * dL/da<t>).
 
 Clipping in two dimensions: a gradient g of shape (2,), clipped elementwise to the box
 [-threshold, threshold]^2 (its direction may turn) or rescaled onto the circle of radius
@@ -113,9 +113,10 @@ def lstm_gradient_paths(da_last, step_caches, cell_backward):
 
     Going back one step, dL/dc<t> = f<t+1> * dL/dc<t+1> + o<t> * (1 - tanh^2 c<t>) * dL/da<t>:
     the gradient either stays on the cell-state line (a factor f, the direct path) or takes a
-    detour through a<t>, whose gradient gathers W_g[:, :n_a]^T du_g from all four gates of
-    step t+1. "c" follows every path (cell_backward does the bookkeeping); "c_line" follows
-    the direct path alone: dL/dc<T> multiplied by f<T> * f<T-1> * ... * f<T-d+1>.
+    detour through a<t>, whose gradient gathers W_*[:, :n_a]^T du_* from all four gates
+    (* = f, i, c, o) of step t+1. "c" follows every path (cell_backward does the bookkeeping);
+    "c_line" follows the direct path alone: dL/dc<T> multiplied by f<T> * f<T-1> * ...
+    * f<T-d+1>.
 
     Arguments:
     da_last -- gradient of the loss with respect to a<T>, shape (n_a, m)

@@ -13,6 +13,9 @@
 # %% [markdown]
 # # Lesson 01 · The RNN cell, forward
 #
+# **Time.** About 70 minutes.
+# Every symbol of the course, its meaning and shape: [the notation table](../docs/notation.md).
+#
 # A recurrent neural network (RNN) reads a sequence one element at a time. At every step it
 # combines the new input with a *hidden state* that summarises everything it has read so far,
 # and produces an updated hidden state and, if the task asks for one, a prediction. The whole
@@ -59,12 +62,12 @@ np.set_printoptions(precision=6, suppress=True)
 # | $T_x$ | number of time steps (from lesson 02 on) |
 #
 # **One column per example.** We process $m$ sequences at once and store them *column-major*:
-# the input at step $t$ is an array `xt` of shape $(n_x, m)$ whose column $i$ is the input vector
-# of example $i$; the hidden state `a_prev` is $(n_a, m)$, column $i$ again belonging to
-# example $i$. Why carry the batch dimension at all? Because $m$ matrix–vector products, one per
+# the input at step $t$ is an array `xt` of shape $(n_x, m)$ whose column $e$ is the input vector
+# of example $e$; the hidden state `a_prev` is $(n_a, m)$, column $e$ again belonging to
+# example $e$. Why carry the batch dimension at all? Because $m$ matrix–vector products, one per
 # example, then become a single matrix–matrix product, which NumPy hands to an optimised linear
 # algebra library instead of looping in Python; and because training works on mini-batches
-# anyway. The examples never mix: column $i$ of the result depends only on column $i$ of the
+# anyway. The examples never mix: column $e$ of the result depends only on column $e$ of the
 # inputs.
 #
 # The cell has five parameters, the same at every time step:
@@ -172,8 +175,8 @@ print(products + bias)
 # %%
 u = np.linspace(-3.0, 3.0, 7)
 a = np.tanh(u)
-h = 1e-5
-finite_difference = (np.tanh(u + h) - np.tanh(u - h)) / (2 * h)
+eps = 1e-5  # the finite-difference step (lesson 03 calls it epsilon)
+finite_difference = (np.tanh(u + eps) - np.tanh(u - eps)) / (2 * eps)
 s = sigmoid(u)
 print("         u   1 - tanh(u)^2   finite diff.   sigmoid'(u)")
 for row in zip(u, 1 - a**2, finite_difference, s * (1 - s)):
@@ -184,19 +187,19 @@ for row in zip(u, 1 - a**2, finite_difference, s * (1 - s)):
 #
 # The softmax turns a column of $n_y$ scores $z$ into probabilities:
 #
-# $$\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{n_y} e^{z_j}}, \qquad i = 1, \dots, n_y.$$
+# $$\operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{n_y} e^{z_j}}, \qquad k = 1, \dots, n_y.$$
 #
 # Every entry is positive and each column sums to 1. Written literally, it breaks down for large
 # scores: $e^{1000}$ does not fit in a 64-bit float (the largest is about $1.8 \times 10^{308}$,
 # and already $e^{710}$ exceeds it), so the fraction becomes $\infty / \infty$, which is `nan`.
 # Very negative scores fail the other way: every $e^{z_j}$ rounds to $0$, giving $0/0$.
 #
-# The cure is one line. For any constant $c$, multiplying numerator and denominator by $e^{-c}$
+# The cure is one line. For any constant $\beta$, multiplying numerator and denominator by $e^{-\beta}$
 # changes nothing:
 #
-# $$\operatorname{softmax}(z)_i = \frac{e^{-c}\, e^{z_i}}{e^{-c} \sum_j e^{z_j}} = \frac{e^{z_i - c}}{\sum_j e^{z_j - c}} = \operatorname{softmax}(z - c)_i .$$
+# $$\operatorname{softmax}(z)_k = \frac{e^{-\beta}\, e^{z_k}}{e^{-\beta} \sum_j e^{z_j}} = \frac{e^{z_k - \beta}}{\sum_j e^{z_j - \beta}} = \operatorname{softmax}(z - \beta)_k .$$
 #
-# Choose $c = \max_j z_j$ (one $c$ per column). Then every exponent is $\le 0$, so nothing
+# Choose $\beta = \max_j z_j$ (one $\beta$ per column). Then every exponent is $\le 0$, so nothing
 # overflows, and the largest term is $e^0 = 1$, so the denominator is at least 1. Terms that still
 # underflow to 0 belong to probabilities far below $10^{-300}$: zero is the right answer for
 # them. `rnn_utils.softmax`, which you will use, is written this way.
@@ -315,7 +318,7 @@ print("yt_pred[1] =", yt_pred_tmp[1])
 #
 # Three more properties are worth confirming, because they follow from the equations and not from
 # any particular input: every column of `yt_pred` sums to 1; every hidden value lies strictly
-# between $-1$ and $1$; and example $i$ can be computed alone, from column $i$ of the inputs
+# between $-1$ and $1$; and example $e$ can be computed alone, from column $e$ of the inputs
 # (slicing with `3:4` keeps the column two-dimensional).
 
 # %%
@@ -480,7 +483,8 @@ print("h equals a_next transposed:", bool(np.allclose(h_rows, a_next_tmp.T)))
 #
 # ## Exercises
 #
-# Try each one before opening the answer.
+# Answer on paper or in a new cell; the solution version of this notebook has the answers
+# (the student version has none: try each exercise before comparing with them).
 #
 # **Exercise 1 (broadcasting).** Suppose `ba` were stored with shape $(n_a,)$ instead of
 # $(n_a, 1)$ and you kept `np.tanh(Wax @ xt + Waa @ a_prev + ba)`. What happens when

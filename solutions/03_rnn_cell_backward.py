@@ -13,6 +13,9 @@
 # %% [markdown]
 # # Lesson 03 · The RNN cell, backward
 #
+# **Time.** About 70 minutes for the core, 20 more for the optional Going further at the end.
+# Every symbol of the course, its meaning and shape: [the notation table](../docs/notation.md).
+#
 # ## Goal and prerequisites
 #
 # **Goal.** Write `rnn_cell_backward(da_next, cache)`, the backward pass of one RNN step: how
@@ -255,7 +258,6 @@ def rnn_cell_backward(da_next, cache):
     ### END SOLUTION
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
-
 # %% points=4
 check_rnn_cell_backward(rnn_cell_backward)
 
@@ -273,22 +275,22 @@ check_rnn_cell_backward(rnn_cell_backward)
 #
 # ### Central differences
 #
-# For $f$ of one number, Taylor's formula gives
-# $f(x \pm \varepsilon) = f(x) \pm \varepsilon f'(x) + \tfrac{\varepsilon^2}{2} f''(x)
-# \pm \tfrac{\varepsilon^3}{6} f'''(x) + \dots$, hence two estimates of $f'(x)$:
+# For $F$ of one number, Taylor's formula gives
+# $F(x \pm \varepsilon) = F(x) \pm \varepsilon F'(x) + \tfrac{\varepsilon^2}{2} F''(x)
+# \pm \tfrac{\varepsilon^3}{6} F'''(x) + \dots$, hence two estimates of $F'(x)$:
 #
 # $$
-# \underbrace{\frac{f(x + \varepsilon) - f(x)}{\varepsilon}}_{\text{one-sided}}
-# = f'(x) + \underbrace{\tfrac{\varepsilon}{2} f''(x) + \dots}_{O(\varepsilon)},
+# \underbrace{\frac{F(x + \varepsilon) - F(x)}{\varepsilon}}_{\text{one-sided}}
+# = F'(x) + \underbrace{\tfrac{\varepsilon}{2} F''(x) + \dots}_{O(\varepsilon)},
 # \qquad
-# \underbrace{\frac{f(x + \varepsilon) - f(x - \varepsilon)}{2 \varepsilon}}_{\text{central}}
-# = f'(x) + \underbrace{\tfrac{\varepsilon^2}{6} f'''(x) + \dots}_{O(\varepsilon^2)}.
+# \underbrace{\frac{F(x + \varepsilon) - F(x - \varepsilon)}{2 \varepsilon}}_{\text{central}}
+# = F'(x) + \underbrace{\tfrac{\varepsilon^2}{6} F'''(x) + \dots}_{O(\varepsilon^2)}.
 # $$
 #
 # In the central difference the even terms cancel: dividing $\varepsilon$ by 10 divides its
-# error by 100, against 10 for the one-sided one. But each value of $f$ carries a rounding error
-# of about $\delta\,|f|$, with $\delta \approx 1.1 \times 10^{-16}$ in float64 (the unit roundoff), and
-# the quotient divides it by $\varepsilon$: a rounding error of about $\delta\,|f| / \varepsilon$, which *grows* as
+# error by 100, against 10 for the one-sided one. But each value of $F$ carries a rounding error
+# of about $\mu\,|F|$, with $\mu \approx 1.1 \times 10^{-16}$ in float64 (the unit roundoff), and
+# the quotient divides it by $\varepsilon$: a rounding error of about $\mu\,|F| / \varepsilon$, which *grows* as
 # $\varepsilon$ shrinks. The experiment estimates the slope of tanh at $x = 0.5$, exactly
 # $1 - \tanh(0.5)^2$, for many $\varepsilon$.
 
@@ -304,12 +306,14 @@ for k in (0, 4, 8, 12):  # eps = 1e-1, 1e-2, 1e-3, 1e-4, where truncation domina
 # Below eps = 1e-4 rounding takes over: its last digits differ between CPUs, so only bounds print.
 print("smallest central error below 1e-10:    ", bool(central.min() < 1e-10))
 print("smallest one-sided error above 1e-10:  ", bool(one_sided.min() > 1e-10))
+print("smallest central error at an eps between 1e-7 and 1e-4:",
+      bool(1e-7 <= epsilons[np.argmin(central)] <= 1e-4))
 
 fig, ax = plt.subplots(figsize=(7, 4.5))
 ax.loglog(epsilons, one_sided, "o-", markersize=3, label="one-sided: error O(eps)")
 ax.loglog(epsilons, central, "s-", markersize=3, label="central: error O(eps$^2$)")
 ax.loglog(epsilons, 1.1e-16 * np.tanh(x0) / epsilons, "k--", linewidth=1,
-          label="rounding: about $\\delta$ |f| / eps")
+          label="rounding: about $\\mu$ |f| / eps")
 ax.set_xlabel("eps")
 ax.set_ylabel("error of the estimated slope")
 ax.set_title("Finite differences of tanh at x = 0.5, in float64")
@@ -319,15 +323,17 @@ plt.show()
 # %% [markdown]
 # From the right: while truncation dominates, the errors fall along lines of slope 1 (one-sided)
 # and 2 (central); then rounding takes over and the error *rises* again, noisily, along the
-# dashed line: the V shape. Central differences get down to about $10^{-12}$ to $10^{-11}$ near
-# $\varepsilon = 10^{-5}$ to $10^{-6}$ (the exact figure is rounding, so it depends on the CPU;
-# below $10^{-10}$ on every one), one-sided ones never below $10^{-10}$ (a few times $10^{-9}$ at
-# best). The last two lines of the table check both bounds. Hence the default
-# of `numerical_gradient`: central differences with $\varepsilon = 10^{-6}$.
+# dashed line: the V shape. Central differences get below $10^{-10}$, at an $\varepsilon$
+# between $10^{-7}$ and $10^{-4}$ (the exact figures are rounding, so they depend on the CPU:
+# the last three lines print the bounds that hold on every one); one-sided ones never get below
+# $10^{-10}$. Hence the default of `numerical_gradient`: central differences with
+# $\varepsilon = 10^{-6}$, near the bottom of the V.
 #
-# **Why float64.** In float32, $\delta \approx 6 \times 10^{-8}$: at $\varepsilon = 10^{-6}$ rounding
-# alone is about $6 \times 10^{-2}$ relative to $f$, and no $\varepsilon$ does better than about
-# $10^{-5}$. Networks train in float32, but their gradients are checked in float64.
+# **Why float64.** In float32, $\mu \approx 6 \times 10^{-8}$: at $\varepsilon = 10^{-6}$ rounding
+# alone is about $\mu / \varepsilon = 6 \times 10^{-2}$ relative to $F$, and the best
+# $\varepsilon$, where truncation $\varepsilon^2$ and rounding $\mu / \varepsilon$ balance,
+# leaves an estimated $\mu^{2/3} \approx 10^{-5}$ (the float32 check below measures it). Networks
+# train in float32, but their gradients are checked in float64.
 #
 # ### The relative error
 #
@@ -384,7 +390,6 @@ def numerical_gradient(f, x, eps=1e-6):
         grad[index] = (f_plus - f_minus) / (2 * eps)
     ### END SOLUTION
     return grad
-
 
 # %% points=2
 check_numerical_gradient(numerical_gradient)
@@ -445,7 +450,6 @@ def verdict(error):
     """A coarse reading of a relative error: the same on every machine, unlike its last digits."""
     return "OK" if error < 1e-7 else ("suspicious" if error < 1e-4 else "WRONG")
 
-
 # %%
 # The test point: all sizes different, a non-zero bias set in the very dictionary that is used.
 rng = np.random.default_rng(3)
@@ -460,8 +464,8 @@ for name, error in errors.items():
     print(f"{name:9} {verdict(error)}")
 
 # %% [markdown]
-# A correct backward pass agrees to about $10^{-10}$ here. (The cell prints verdicts, not the
-# errors, whose last digits depend on the machine's floating-point libraries.)
+# A correct backward pass is OK, below $10^{-7}$, for every gradient. (The cell prints verdicts,
+# not the errors, whose last digits depend on the machine's floating-point libraries.)
 #
 # **What a wrong gradient looks like.** Two versions of your function with a classic bug each:
 # one takes the slope of tanh at `a_next` (tanh applied twice), the other returns `dWaa`
@@ -507,11 +511,76 @@ for dtype, eps in ((np.float64, 1e-6), (np.float32, 1e-6), (np.float32, 1e-4), (
           f"all five between 1e-6 and 1: {1e-6 < min(errors) and max(errors) < 1}")
 
 # %% [markdown]
-# In float32 the errors stay between $10^{-6}$ and 1, whatever $\varepsilon$ (here from about
-# $2 \times 10^{-5}$ at $\varepsilon = 10^{-2}$ to about $0.2$ at $10^{-6}$): a correct gradient
-# looks suspicious or wrong. This is why `numerical_gradient` refuses float32.
+# In float32 the errors stay between $10^{-6}$ and 1, whatever $\varepsilon$ (the last column):
+# a correct gradient looks suspicious or wrong. This is why `numerical_gradient` refuses float32.
+
+# %% [markdown]
+# ## Summary
 #
-# ## Experiment: saturation and the gradient that reaches the past
+# - `da_next` $= \partial \mathcal L / \partial a^{\langle t \rangle}$ is the upstream gradient.
+# - Through the tanh: $du = da^{\langle t \rangle} \odot (1 - (a^{\langle t \rangle})^2)$,
+#   elementwise, from the cached output; never `1 - np.tanh(a_next)**2`.
+# - Through the products: $dW = du \cdot \text{input}^\top$, $d\,\text{input} = W^\top du$.
+#   Derive entry by entry, then let the shapes confirm; for square $W_{aa}$ they cannot catch a
+#   transpose.
+# - `dba` sums `du` over the examples (`axis=1, keepdims=True`): a sum, since any $1/m$ is in the
+#   loss. Weight gradients sum over the batch too; `dxt` and `da_prev` stay per example.
+# - Gradient checking: central differences (error $O(\varepsilon^2)$), $\varepsilon = 10^{-6}$,
+#   float64, relative error $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$: about
+#   $10^{-7}$ or less is right, above $10^{-4}$ wrong. Test a backward function through the loss
+#   `sum(G * a_next)`.
+# - Saturated units pass little gradient back, and PyTorch's autograd keeps the same cache
+#   (both in Going further).
+#
+# ## Exercises
+#
+# Answer on paper or in a new cell; the solution version has the answers.
+#
+# **Exercise 1 (one example, then a batch).** Take $m = 1$: $x^{\langle t \rangle}$ is a column
+# $x$ of $n_x$ numbers and $du$ a column of $n_a$. Derive $dW_{ax}$ entry by entry. What kind of
+# product is it? Show that for $m$ examples `du @ xt.T` is the sum of the single-example results.
+
+# %% [markdown] tags=["answer"]
+# **Answer.** With $m = 1$, $u[i] = \sum_k W_{ax}[i, k]\, x[k] + \dots$, so
+# $dW_{ax}[i, k] = du[i]\, x[k]$: the **outer product** $du\, x^\top$,
+# $(n_a, 1)\,(1, n_x) \to (n_a, n_x)$. Every entry of $W_{ax}$ gets a gradient from one example.
+# For $m$ examples, $(du\, X^\top)[i, k] = \sum_e du[i, e]\, X[k, e]$: the sum over the examples
+# of their outer products $du[:, e]\, X[:, e]^\top$, done by one matrix product.
+
+# %% [markdown]
+# **Exercise 2 (ReLU).** If the cell used $a = \max(0, u)$ instead of tanh, what would `du` be?
+# Could it still be computed from `a_next` alone? Which lines of `rnn_cell_backward` change? What
+# can happen to a gradient check where some $u$ is very close to 0?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** ReLU has slope 1 where $u > 0$ and 0 where $u < 0$: `du = da_next * (u > 0)`. As
+# $a > 0$ exactly when $u > 0$, this is `da_next * (a_next > 0)`: the output suffices again and
+# the cache is unchanged. Only the `du` line changes; the products and the bias sum do not depend
+# on the activation. At $u = 0$ ReLU has a kink: if some $u[i, e]$ lies closer to 0 than the
+# perturbation moves it, the two evaluations fall on both sides, the quotient mixes the slopes 0
+# and 1, and a correct gradient fails. Choose test points away from the kink.
+
+# %% [markdown]
+# **Exercise 3 (the bias).** Why `axis=1` and not `axis=0`? What shape would `np.sum(du, axis=1)`
+# have without `keepdims`, and what would `ba - 0.1 * dba` then be? What if you used `np.mean`?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** Axis 1 runs over the examples, which share the bias: one gradient per hidden unit,
+# $(n_a, 1)$. `axis=0` would add up the units of each example, $(1, m)$, which means nothing here.
+# Without `keepdims` the result is flat, $(n_a,)$, and `ba - 0.1 * dba` broadcasts $(n_a, 1)$
+# against $(n_a,)$ into an $(n_a, n_a)$ matrix, silently. With `np.mean` the bias gradient is $m$
+# times too small while `dWax` and `dWaa` stay sums: the bias learns $m$ times more slowly, and a
+# gradient check flags `dba` (for $m > 1$). An average belongs in the loss, where every gradient
+# gets its $1/m$.
+
+# %% [markdown]
+# ## Going further (optional)
+#
+# Nothing graded depends on this section, and the core of the lesson ends above: take it now
+# or come back to it. An experiment on saturation and the gradient that reaches the past, the
+# same step in PyTorch, and two more exercises.
+#
+# ### Experiment: saturation and the gradient that reaches the past
 #
 # What travels back to step $t-1$, `da_prev`, has passed through the slope $1 - a^2$, close to 0
 # where tanh saturates. To see this alone, the weights stay fixed and the input is scaled, so
@@ -557,8 +626,9 @@ assert np.all(ratios[:, 0] > 0.7) and np.all(ratios[:, -1] < 0.3)
 # more than 0.7 of the upstream size to less than 0.3 (the cell asserts both). Through $T$ steps,
 # $T$ such factors (each also involving $W_{aa}^\top$) multiply: a product of many factors below
 # 1 vanishes, one of factors above 1 explodes. Lessons 04 and 07 take this up.
-#
-# ## From this notebook to PyTorch
+
+# %% [markdown]
+# ### From this notebook to PyTorch
 #
 # In PyTorch, `loss.backward()` does the work of `rnn_cell_backward`. For an `nn.RNN(n_x, n_a)`
 # run over a **single** step, what it fills in is:
@@ -606,62 +676,7 @@ for name, theirs, mine in (
     print(f"{name:18} {str(theirs.shape):8} equals ours: {bool(np.allclose(theirs, mine))}")
 
 # %% [markdown]
-# ## Summary
-#
-# - `da_next` $= \partial \mathcal L / \partial a^{\langle t \rangle}$ is the upstream gradient.
-# - Through the tanh: $du = da^{\langle t \rangle} * (1 - (a^{\langle t \rangle})^2)$,
-#   elementwise, from the cached output; never `1 - np.tanh(a_next)**2`.
-# - Through the products: $dW = du \cdot \text{input}^\top$, $d\,\text{input} = W^\top du$.
-#   Derive entry by entry, then let the shapes confirm; for square $W_{aa}$ they cannot catch a
-#   transpose.
-# - `dba` sums `du` over the examples (`axis=1, keepdims=True`): a sum, since any $1/m$ is in the
-#   loss. Weight gradients sum over the batch too; `dxt` and `da_prev` stay per example.
-# - Gradient checking: central differences (error $O(\varepsilon^2)$), $\varepsilon = 10^{-6}$,
-#   float64, relative error $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$: about
-#   $10^{-7}$ or less is right, above $10^{-4}$ wrong. Test a backward function through the loss
-#   `sum(G * a_next)`.
-# - Saturated units pass little gradient back. PyTorch's autograd keeps the same cache.
-#
-# ## Exercises
-#
-# Answer on paper or in a new cell; the solution version has the answers.
-#
-# **Exercise 1 (one example, then a batch).** Take $m = 1$: $x^{\langle t \rangle}$ is a column
-# $x$ of $n_x$ numbers and $du$ a column of $n_a$. Derive $dW_{ax}$ entry by entry. What kind of
-# product is it? Show that for $m$ examples `du @ xt.T` is the sum of the single-example results.
-
-# %% [markdown] tags=["answer"]
-# **Answer.** With $m = 1$, $u[i] = \sum_k W_{ax}[i, k]\, x[k] + \dots$, so
-# $dW_{ax}[i, k] = du[i]\, x[k]$: the **outer product** $du\, x^\top$,
-# $(n_a, 1)\,(1, n_x) \to (n_a, n_x)$. Every entry of $W_{ax}$ gets a gradient from one example.
-# For $m$ examples, $(du\, X^\top)[i, k] = \sum_e du[i, e]\, X[k, e]$: the sum over the examples
-# of their outer products $du[:, e]\, X[:, e]^\top$, done by one matrix product.
-
-# %% [markdown]
-# **Exercise 2 (ReLU).** If the cell used $a = \max(0, u)$ instead of tanh, what would `du` be?
-# Could it still be computed from `a_next` alone? Which lines of `rnn_cell_backward` change? What
-# can happen to a gradient check where some $u$ is very close to 0?
-
-# %% [markdown] tags=["answer"]
-# **Answer.** ReLU has slope 1 where $u > 0$ and 0 where $u < 0$: `du = da_next * (u > 0)`. As
-# $a > 0$ exactly when $u > 0$, this is `da_next * (a_next > 0)`: the output suffices again and
-# the cache is unchanged. Only the `du` line changes; the products and the bias sum do not depend
-# on the activation. At $u = 0$ ReLU has a kink: if some $u[i, e]$ lies closer to 0 than the
-# perturbation moves it, the two evaluations fall on both sides, the quotient mixes the slopes 0
-# and 1, and a correct gradient fails. Choose test points away from the kink.
-
-# %% [markdown]
-# **Exercise 3 (the bias).** Why `axis=1` and not `axis=0`? What shape would `np.sum(du, axis=1)`
-# have without `keepdims`, and what would `ba - 0.1 * dba` then be? What if you used `np.mean`?
-
-# %% [markdown] tags=["answer"]
-# **Answer.** Axis 1 runs over the examples, which share the bias: one gradient per hidden unit,
-# $(n_a, 1)$. `axis=0` would add up the units of each example, $(1, m)$, which means nothing here.
-# Without `keepdims` the result is flat, $(n_a,)$, and `ba - 0.1 * dba` broadcasts $(n_a, 1)$
-# against $(n_a,)$ into an $(n_a, n_a)$ matrix, silently. With `np.mean` the bias gradient is $m$
-# times too small while `dWax` and `dWaa` stay sums: the bias learns $m$ times more slowly, and a
-# gradient check flags `dba` (for $m > 1$). An average belongs in the loss, where every gradient
-# gets its $1/m$.
+# ### More exercises
 
 # %% [markdown]
 # **Exercise 4 (the cost of gradient checking).** With $n_x = 50$, $n_a = 128$ and $m = 32$, how
@@ -681,13 +696,15 @@ for name, theirs, mine in (
 # above give with `eps=1e-12`? With `eps=1e-1`? Estimate, then try.
 
 # %% [markdown] tags=["answer"]
-# **Answer.** At $\varepsilon = 10^{-12}$ rounding dominates: loss values of order 1 carry errors
-# near $10^{-16}$, which divided by $2\varepsilon$ give about $10^{-4}$ in gradient entries of
-# order 0.1 to 1: relative errors around $10^{-4}$ to $10^{-3}$, "suspicious" or "WRONG". At
-# $\varepsilon = 10^{-1}$ truncation dominates, $\varepsilon^2 f''' / 6$, about $10^{-3}$ to
-# $10^{-2}$ relative: "WRONG". Both ends of the V make a correct gradient look wrong.
+# **Answer.** Estimate first. At $\varepsilon = 10^{-12}$ rounding dominates: loss values of
+# order 1 carry errors near $10^{-16}$, which divided by $2\varepsilon$ give about $10^{-4}$ in
+# gradient entries of order 0.1 to 1, so relative errors of roughly $10^{-4}$ to $10^{-3}$. At
+# $\varepsilon = 10^{-1}$ truncation dominates, $\varepsilon^2 F''' / 6$, roughly $10^{-3}$ to
+# $10^{-2}$ relative. The cell measures both: the worst relative error lies between $10^{-5}$ and
+# $10^{-1}$ at each, "suspicious" or "WRONG" instead of "OK". Both ends of the V make a correct
+# gradient look wrong.
 
 # %% tags=["answer"]
 for eps in (1e-12, 1e-1):
     worst = max(gradient_check(rnn_cell_backward, point, G, eps=eps).values())
-    print(f"eps = {eps:.0e}: worst relative error above 1e-5: {worst > 1e-5}")
+    print(f"eps = {eps:.0e}: worst relative error between 1e-5 and 1e-1: {1e-5 < worst < 1e-1}")

@@ -13,6 +13,9 @@
 # %% [markdown]
 # # Lesson 04 · Backpropagation through time
 #
+# **Time.** About 85 minutes for the core, 15 more for the optional Going further at the end.
+# Every symbol of the course, its meaning and shape: [the notation table](../docs/notation.md).
+#
 # ## Goal and prerequisites
 #
 # Lesson 03 took the gradient back through *one* step of the RNN. A sequence has $T_x$ steps
@@ -28,8 +31,9 @@
 # 3. `output_layer_backward(dz, a, parameters)`: the output layer's gradients, and the `da` that
 #    `rnn_backward` takes.
 #
-# Then check the whole model against numerical and automatic differentiation, learn how *not*
-# to compare gradients, and find a bug by gradient checking. (Truncated BPTT, which cuts the
+# Then check the whole model against numerical differentiation (and, in Going further, against
+# automatic differentiation), learn how *not* to compare gradients, and find a bug by gradient
+# checking. (Truncated BPTT, which cuts the
 # backward pass into windows, is lesson 08's, in the form in which training uses it.)
 #
 # **Prerequisites.** Lesson 02 (`rnn_forward`, its caches `(list of step caches, x)`, and weight
@@ -89,8 +93,8 @@ np.set_printoptions(precision=6, suppress=True)
 # $y^{\langle t \rangle}$ of shape $(n_y, m)$:
 #
 # $$
-# \mathcal L = -\frac{1}{m} \sum_{t=1}^{T_x} \sum_{i=1}^{m} \sum_{k=1}^{n_y}
-# y^{\langle t \rangle}_{k i} \log \hat y^{\langle t \rangle}_{k i}.
+# \mathcal L = -\frac{1}{m} \sum_{t=1}^{T_x} \sum_{e=1}^{m} \sum_{k=1}^{n_y}
+# y^{\langle t \rangle}_{k e} \log \hat y^{\langle t \rangle}_{k e}.
 # $$
 #
 # Every gradient has the shape of the thing it is the gradient of. In the code, time is the last
@@ -116,9 +120,9 @@ np.set_printoptions(precision=6, suppress=True)
 # copies; the real loss is $\mathcal L(W_{aa}) = \tilde{\mathcal L}(W_{aa}, \dots, W_{aa})$.
 #
 # A one-dimensional example shows what the chain rule does with a variable that is passed in
-# several places. Let $f(w) = g(w, w)$ with $g(u, v) = u v$, so $f(w) = w^2$. Moving $w$ moves
+# several places. Let $F(w) = G(w, w)$ with $G(p, q) = p q$, so $F(w) = w^2$. Moving $w$ moves
 # both arguments, and the two effects add:
-# $f'(w) = \partial_u g + \partial_v g = v + u = 2w$. Likewise, one entry of $W_{aa}$ moves every
+# $F'(w) = \partial_p G + \partial_q G = q + p = 2w$. Likewise, one entry of $W_{aa}$ moves every
 # copy at once:
 #
 # $$
@@ -139,13 +143,13 @@ np.set_printoptions(precision=6, suppress=True)
 # $a^{\langle t+1 \rangle} = \tanh(W_{ax} x^{\langle t+1 \rangle} + W_{aa} a^{\langle t \rangle} + b_a)$.
 # Everything later (later outputs, later states) depends on $a^{\langle t \rangle}$ only through
 # $a^{\langle t+1 \rangle}$. The chain rule for a variable used in two places adds the two
-# paths, just as for $f(w) = g(w, w)$ above. Write $\delta^{\langle t \rangle}$ for the full
+# paths, just as for $F(w) = G(w, w)$ above. Write $\gamma^{\langle t \rangle}$ for the full
 # gradient $\partial \mathcal L / \partial a^{\langle t \rangle}$, of shape $(n_a, m)$:
 #
 # $$
-# \delta^{\langle t \rangle}
+# \gamma^{\langle t \rangle}
 # = \underbrace{W_{ya}^{\top}\, \frac{\partial \mathcal L}{\partial z^{\langle t \rangle}}}_{\text{from the output at } t\text{; in the code } \texttt{da[:, :, t-1]}}
-# + \underbrace{W_{aa}^{\top} \Big(\delta^{\langle t+1 \rangle} \odot \big(1 - (a^{\langle t+1 \rangle})^2\big)\Big)}_{\text{from step } t+1:\ \texttt{da\_prev} \text{ of step } t+1}.
+# + \underbrace{W_{aa}^{\top} \Big(\gamma^{\langle t+1 \rangle} \odot \big(1 - (a^{\langle t+1 \rangle})^2\big)\Big)}_{\text{from step } t+1:\ \texttt{da\_prev} \text{ of step } t+1}.
 # $$
 #
 # Check the shapes: $W_{ya}^{\top}$ is $(n_a, n_y)$ and $\partial \mathcal L/\partial z^{\langle t \rangle}$
@@ -155,11 +159,11 @@ np.set_printoptions(precision=6, suppress=True)
 #
 # Three consequences shape the code.
 #
-# - **The loop runs backwards.** $\delta^{\langle t \rangle}$ needs the *full*
-#   $\delta^{\langle t+1 \rangle}$, which needs $\delta^{\langle t+2 \rangle}$, and so on. So start
+# - **The loop runs backwards.** $\gamma^{\langle t \rangle}$ needs the *full*
+#   $\gamma^{\langle t+1 \rangle}$, which needs $\gamma^{\langle t+2 \rangle}$, and so on. So start
 #   at $t = T_x$, where the second term is zero (there is no step after the last), and walk down
 #   to $t = 1$, **carrying** the gradient `da_prev` from each step to the one before.
-# - **Recursion hides a sum.** Unfold it, and $\delta^{\langle t \rangle}$ is the sum of the
+# - **Recursion hides a sum.** Unfold it, and $\gamma^{\langle t \rangle}$ is the sum of the
 #   contributions of all the outputs at steps $t, t+1, \dots, T_x$, each multiplied by one factor
 #   $W_{aa}^\top \operatorname{diag}(1 - a^2)$ per step it travels. The carry collects them one
 #   step at a time, at the cost of one `rnn_cell_backward` call per step.
@@ -220,7 +224,6 @@ def rnn_backward(da, caches):
     da0 = da_carried  # after step 0, what is carried back reaches a0
     ### END SOLUTION
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
 
 # %% points=4
 check_rnn_backward(rnn_backward)
@@ -298,8 +301,8 @@ print("matches the published figures:",
 # The $\hat y_k$ of the log cancels the one of the Jacobian (no division by tiny probabilities
 # is left), and $\sum_k y_k = 1$ turns the second sum into $\hat y_j$.
 #
-# **Step 4, the whole loss.** $\mathcal L = \frac{1}{m} \sum_t \sum_i \ell^{\langle t \rangle}_i$,
-# and the column $z^{\langle t \rangle}_{:, i}$ appears in the single term $\ell^{\langle t \rangle}_i$.
+# **Step 4, the whole loss.** $\mathcal L = \frac{1}{m} \sum_t \sum_e \ell^{\langle t \rangle}_e$,
+# and the column $z^{\langle t \rangle}_{:, e}$ appears in the single term $\ell^{\langle t \rangle}_e$.
 # So its gradient is that term's, times $\frac1m$:
 #
 # $$
@@ -339,7 +342,8 @@ print("so y_hat - y sums to 0 over the classes:", bool(np.isclose(np.sum(y_hat_d
 # over the classes for another reason, shift invariance: adding the same number to every score
 # changes no probability (lesson 01's stable softmax rests on it), so the loss cannot change
 # along the direction $(1, \dots, 1)$, and the components of its gradient add up to 0. That
-# holds for every target $y$, one-hot or not (exercise 4 comes back to it).
+# holds for every target $y$, but the gradient is $\hat y - y$ only when $\sum_k y_k = 1$
+# (step 3): in general $\hat y - y$ sums to $1 - \sum_k y_k$ (exercise 4 comes back to it).
 #
 # ## Your turn: `softmax_cross_entropy`
 #
@@ -370,7 +374,6 @@ def softmax_cross_entropy(y_pred, y):
     ### END SOLUTION
     return float(loss), dz
 
-
 # %% points=2
 check_softmax_cross_entropy(softmax_cross_entropy)
 
@@ -387,7 +390,7 @@ check_softmax_cross_entropy(softmax_cross_entropy)
 # \qquad
 # \underbrace{dW_{ya}}_{(n_y,\ n_a)} = \sum_{t=1}^{T_x} \underbrace{dz^{\langle t \rangle}}_{(n_y,\ m)} \underbrace{a^{\langle t \rangle\top}}_{(m,\ n_a)},
 # \qquad
-# \underbrace{db_y}_{(n_y,\ 1)} = \sum_{t=1}^{T_x} \sum_{i=1}^{m} dz^{\langle t \rangle}_{:, i}.
+# \underbrace{db_y}_{(n_y,\ 1)} = \sum_{t=1}^{T_x} \sum_{e=1}^{m} dz^{\langle t \rangle}_{:, e}.
 # $$
 #
 # Two sums, for two different reasons. The product $dz^{\langle t \rangle} a^{\langle t \rangle\top}$
@@ -433,7 +436,6 @@ def output_layer_backward(dz, a, parameters):
     ### END SOLUTION
     return {"da": da, "dWya": dWya, "dby": dby}
 
-
 # %% points=2
 check_output_layer_backward(output_layer_backward)
 
@@ -441,8 +443,8 @@ check_output_layer_backward(output_layer_backward)
 # ## The full model, and a gradient check of every parameter
 #
 # Now the four stages fit together: forward, loss, output layer backward, BPTT. The function
-# below chains **your** functions; its seven gradients cover everything the loss depends on. (No
-# cell inside this function is graded; it is the glue you would write in a training loop.)
+# below chains **your** functions; its seven gradients cover everything the loss depends on. (The
+# cell is not graded: it is the glue you would write in a training loop.)
 
 # %%
 def one_hot(classes, n_y):
@@ -484,7 +486,7 @@ y_full = one_hot(rng.integers(n_y, size=(m, T_x)), n_y)  # (n_y, m, T_x)
 # For each array, `numerical_gradient` (lesson 03) perturbs its entries one at a time *in
 # place* and recomputes the loss, so the function it differentiates simply reads the array from
 # where it lives. The verdict is printed with a bound rather than the raw error, whose last
-# digits depend on the machine: a correct gradient gives about $10^{-9}$ here.
+# digits depend on the machine: a correct gradient stays below the printed $10^{-7}$.
 
 # %%
 def verdict(analytic, numeric, tolerance=1e-7):
@@ -508,7 +510,162 @@ print(f"loss = {model_loss(x_full, a0_full, parameters_full, y_full):.6f}")
 gradient_check(gradients_full, x_full, a0_full, parameters_full, y_full)
 
 # %% [markdown]
-# ## A cross-check with automatic differentiation
+# ## Debugging: how *not* to compare two gradients
+#
+# A learner once compared the gradients of a hand-written NumPy RNN with those of a framework
+# by printing the **sum of the differences** of each matrix: about $10^{-16}$ for one matrix and
+# $10^{-18}$ for one row of another, 0.12 and $-0.33$ for the rest, and wondered how one row
+# could be right while the others were wrong. The sums cannot say: a signed sum lets positive
+# and negative errors cancel, so a small one proves nothing, and some errors cancel *exactly*.
+# One of them, common in RNN code, is a transposed gradient: the entries of a matrix and of its
+# transpose have the same sum.
+
+# %%
+dWaa = model_gradients(x_full, a0_full, parameters_full, y_full)["dWaa"]  # (n_a, n_a), correct
+dWaa_transposed = dWaa.T  # the same entries in the wrong places
+print("signed sum of the differences is 0:  ", bool(abs(np.sum(dWaa - dWaa_transposed)) < 1e-12))
+print(f"sum of the absolute differences:      {np.sum(np.abs(dWaa - dWaa_transposed)):.2f}")
+print(f"relative error:                       {relative_error(dWaa, dWaa_transposed):.2f}")
+
+# %% [markdown]
+# The signed sum says "identical"; the relative error $\|a - b\| / (\|a\| + \|b\|)$ says they
+# are as different as two unrelated matrices. Use the relative error (or the largest absolute
+# difference), never a signed sum.
+#
+# **Where transposes come from: row-major code.** The hand-written RNN in that story stored a
+# batch along the *rows* and its weights as (inputs, outputs), as many row-major tutorials do:
+# $h^{\langle t \rangle} = \tanh(x^{\langle t \rangle} W_{xh} + h^{\langle t-1 \rangle} W_{hh} + b)$
+# with $h$ of shape $(m, n_a)$. Its $W_{hh}$ multiplies from the right, so it plays the role of
+# our $W_{aa}^{\top}$, and its gradient $\sum_t h^{\langle t-1 \rangle\top} du^{\langle t \rangle}$
+# (with $du$ the gradient of the pre-activation) is our `dWaa.T`. Both are $(n_a, n_a)$: no
+# shape error will warn you. PyTorch's `nn.RNN` also puts the batch along the rows, but it stores
+# `weight_hh_l0` as (outputs, inputs), in our orientation, and multiplies by its transpose:
+# $h_t = \tanh(x_t W_{ih}^{\top} + b_{ih} + h_{t-1} W_{hh}^{\top} + b_{hh})$. So
+# `weight_hh_l0.grad` is our `dWaa` itself, not its transpose (lesson 03 checks it). Before
+# comparing two implementations, bring both to one convention, and then compare by the
+# relative error.
+#
+# ## Find the bug
+#
+# Here is a BPTT written by someone else. It runs, returns arrays of the right shapes, and its
+# author says it "looks right". Is it?
+
+# %%
+def rnn_backward_suspect(da, caches):
+    """Someone else's BPTT, with the contract of rnn_backward. One line is wrong."""
+    step_caches, x = caches
+    Wax = step_caches[0][3]["Wax"]  # (n_a, n_x)
+    grad_x = np.zeros_like(x)
+    dWax, dWaa = np.zeros_like(Wax), np.zeros((Wax.shape[0], Wax.shape[0]))
+    dba = np.zeros((Wax.shape[0], 1))
+    from_next_step = np.zeros_like(da[:, :, 0])
+    for step in range(x.shape[2] - 1, -1, -1):
+        cell = rnn_cell_backward(da[:, :, step] + from_next_step, step_caches[step])
+        grad_x[:, :, step] = cell["dxt"]
+        from_next_step = cell["da_prev"]
+        dWax, dWaa = dWax + cell["dWax"], dWaa + cell["dWaa"]
+        dba += dba
+    return {"dx": grad_x, "da0": from_next_step, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+# %% [markdown]
+# Reading code line by line is one way to find a bug; gradient checking is a faster one,
+# because it checks each gradient **separately** and so tells you where to look. The cell below
+# runs the full model with the suspect BPTT instead of yours, and checks every gradient.
+
+# %%
+gradients_suspect = model_gradients(x_full, a0_full, parameters_full, y_full,
+                                    bptt=rnn_backward_suspect)
+gradient_check(gradients_suspect, x_full, a0_full, parameters_full, y_full)
+
+# %% [markdown]
+# Exactly one gradient is wrong, so the bug is in the lines that compute it, and only there: the
+# other gradients prove that the loop, the carry and the caches are right. Exercise 1 asks you
+# to find the line, explain the relative error, and fix it.
+
+# %% [markdown]
+# ## From this notebook to PyTorch
+#
+# - **Full BPTT is `loss.backward()`.** Run `nn.RNN` over the whole sequence, compute the loss,
+#   call `loss.backward()`: autograd has recorded every step (the caches) and walks them in
+#   reverse, summing each shared weight's gradient over the steps, as `output_layer_backward`
+#   and `rnn_backward` do. `weight_hh_l0.grad` is our `dWaa`, `weight_ih_l0.grad` our `dWax`
+#   (same orientation, lesson 02), and *both* `bias_ih_l0.grad` and `bias_hh_l0.grad` equal
+#   `dba[:, 0]`, since both biases are added in the same place. `.grad` also accumulates across
+#   calls (one more sum), hence `optimizer.zero_grad()`.
+# - **The loss takes scores.** `nn.CrossEntropyLoss` expects the *scores* $z$ (logits) and class
+#   indices, not probabilities and one-hot vectors: it fuses log-softmax and the negative
+#   log-likelihood (the cancellation derived above), and its gradient with respect to the scores
+#   is exactly $(\operatorname{softmax}(z) - \text{one-hot})$ divided by the number of rows,
+#   with the default `reduction="mean"`. Flattening $(T_x, m)$ into $T_x\,m$ rows also divides
+#   by the number of steps, whereas our loss sums over time and averages over the $m$ examples:
+#   PyTorch's gradients are ours divided by the number of steps (`reduction="sum"`, then
+#   dividing by $m$, gives ours).
+
+# %% [markdown]
+# ## Summary
+#
+# - A weight shared by all steps gets the **sum** of the gradients of its per-step copies;
+#   an input $x^{\langle t \rangle}$, used once, gets one step's gradient.
+# - The gradient reaching $a^{\langle t \rangle}$ is the output's contribution
+#   $W_{ya}^\top dz^{\langle t \rangle}$ **plus** what step $t+1$ sends back,
+#   $W_{aa}^\top(\gamma^{\langle t+1 \rangle} \odot (1 - (a^{\langle t+1 \rangle})^2))$. Hence the
+#   backward loop from $t = T_x$ down to 1 with a carried gradient, zero at the start;
+#   what is carried out of step 1 is `da0`.
+# - Softmax with cross-entropy has the gradient $\hat y - y$ with respect to the scores: the
+#   softmax's Jacobian $\hat y_k(\delta_{kj} - \hat y_j)$ and the log's $-y_k / \hat y_k$
+#   cancel, and $\sum_k y_k = 1$ does the rest. The mean over examples adds $1/m$.
+# - The output layer gives `da[:, :, t-1]` $= W_{ya}^\top dz^{\langle t \rangle}$ and sums
+#   $dW_{ya}$, $db_y$ over steps and examples.
+# - Check every gradient separately, by the relative error, never by a signed sum. Central
+#   differences and automatic differentiation are two independent references.
+
+# %% [markdown]
+# ## Exercises
+#
+# Answer on paper or in a new cell; the solution version of this notebook has the answers.
+#
+# ### Exercise 1: find the bug
+#
+# In `rnn_backward_suspect`, which line is wrong? Why is the relative error of that gradient
+# *exactly* 1? Write the corrected line. Which gradients would the table have marked WRONG if
+# the bug had instead been a missing carry (`cell = rnn_cell_backward(da[:, :, step], ...)`)?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** The gradient check marks only `dba`, so the bug is in the one line that touches
+# `dba`: `dba += dba` adds the accumulator to itself. It starts at zero and stays zero: the
+# step's gradient `cell["dba"]` is never used. The relative error of a zero array against a
+# non-zero $g$ is $\|0 - g\| / (0 + \|g\|) = 1$ exactly (it is also 1 when one gradient is the
+# negative of the other: a relative error of 1 means "zero or opposite", a sign error or a term
+# never added). The fix: `dba += cell["dba"]`. With a missing carry instead, every step would
+# see only its own output: `dWax`, `dWaa`, `dba`, `dx` and `da0` would all be WRONG, while `dWya` and `dby`, computed by the
+# output layer before BPTT, would stay ok. Only `dx[:, :, T_x - 1]`, the last step, which has
+# nothing to receive, would still be right.
+
+# %% [markdown]
+# ### Exercise 2: many to one
+#
+# A sentiment classifier reads a whole review and predicts once, from the last state. Its loss
+# depends on $\hat y^{\langle T_x \rangle}$ only. What is `da` then? Which of the two paths into
+# $a^{\langle t \rangle}$ remain for $t < T_x$, and can `rnn_backward` be used unchanged? What do
+# `dWya` and `dby` become?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** `da` is zero except at the last step: `da[:, :, T_x - 1]` $= W_{ya}^\top dz^{\langle T_x \rangle}$.
+# For $t < T_x$ only the second path remains: everything reaches $a^{\langle t \rangle}$ through
+# the carry from step $t+1$. `rnn_backward` works unchanged with this `da` (it adds zeros at the
+# other steps); the loss's gradient then has to travel up to $T_x - 1$ steps to reach the first
+# inputs, which is where vanishing gradients hurt most. The output layer has a single term:
+# `dWya` $= dz^{\langle T_x \rangle} a^{\langle T_x \rangle\top}$ and `dby` the sum of
+# $dz^{\langle T_x \rangle}$ over the examples.
+
+# %% [markdown]
+# ## Going further (optional)
+#
+# Nothing graded depends on this section, and the core of the lesson ends above: take it now
+# or come back to it. A second, independent check of every gradient by automatic
+# differentiation, and two more exercises.
+#
+# ### A cross-check with automatic differentiation
 #
 # Central differences are slow (two forward passes per entry) but independent of our
 # derivation. An **automatic differentiator** is fast and exact, and just as independent: it
@@ -567,155 +724,10 @@ else:
     print("every gradient agrees with autograd")
 
 # %% [markdown]
-# ## Debugging: how *not* to compare two gradients
-#
-# A learner once compared the $W_{hh}$ gradient of a hand-written NumPy RNN with the one of a
-# framework by printing the **sum of the differences**, found a small number, and believed them
-# to agree. They did not. A signed sum lets positive and negative errors cancel, and some
-# errors cancel *exactly*. The most common one in RNN code is a transposed gradient, and the
-# entries of a matrix and of its transpose have the same sum:
-
-# %%
-dWaa = model_gradients(x_full, a0_full, parameters_full, y_full)["dWaa"]  # (n_a, n_a), correct
-dWaa_transposed = dWaa.T  # the same entries in the wrong places
-print("signed sum of the differences is 0:  ", bool(abs(np.sum(dWaa - dWaa_transposed)) < 1e-12))
-print(f"sum of the absolute differences:      {np.sum(np.abs(dWaa - dWaa_transposed)):.2f}")
-print(f"relative error:                       {relative_error(dWaa, dWaa_transposed):.2f}")
+# ### More exercises
 
 # %% [markdown]
-# The signed sum says "identical"; the relative error $\|a - b\| / (\|a\| + \|b\|)$ says they
-# are as different as two unrelated matrices. Use the relative error (or the largest absolute
-# difference), never a signed sum.
-#
-# **Where transposes come from: row-major code.** The hand-written RNN in that story stored a
-# batch along the *rows* and its weights as (inputs, outputs), as many row-major tutorials do:
-# $h^{\langle t \rangle} = \tanh(x^{\langle t \rangle} W_{xh} + h^{\langle t-1 \rangle} W_{hh} + b)$
-# with $h$ of shape $(m, n_a)$. Its $W_{hh}$ multiplies from the right, so it plays the role of
-# our $W_{aa}^{\top}$, and its gradient $\sum_t h^{\langle t-1 \rangle\top} du^{\langle t \rangle}$
-# (with $du$ the gradient of the pre-activation) is our `dWaa.T`. Both are $(n_a, n_a)$: no
-# shape error will warn you. PyTorch's `nn.RNN` also puts the batch along the rows, but it stores
-# `weight_hh_l0` as (outputs, inputs), in our orientation, and multiplies by its transpose:
-# $h_t = \tanh(x_t W_{ih}^{\top} + b_{ih} + h_{t-1} W_{hh}^{\top} + b_{hh})$. So
-# `weight_hh_l0.grad` is our `dWaa` itself, not its transpose (lesson 03 checks it). Before
-# comparing two implementations, bring both to one convention, and then compare by the
-# relative error.
-#
-# ## Find the bug
-#
-# Here is a BPTT written by someone else. It runs, returns arrays of the right shapes, and its
-# author says it "looks right". Is it?
-
-# %%
-def rnn_backward_suspect(da, caches):
-    """Someone else's BPTT, with the contract of rnn_backward. One line is wrong."""
-    step_caches, x = caches
-    Wax = step_caches[0][3]["Wax"]  # (n_a, n_x)
-    grad_x = np.zeros_like(x)
-    dWax, dWaa = np.zeros_like(Wax), np.zeros((Wax.shape[0], Wax.shape[0]))
-    dba = np.zeros((Wax.shape[0], 1))
-    from_next_step = np.zeros_like(da[:, :, 0])
-    for step in range(x.shape[2] - 1, -1, -1):
-        cell = rnn_cell_backward(da[:, :, step] + from_next_step, step_caches[step])
-        grad_x[:, :, step] = cell["dxt"]
-        from_next_step = cell["da_prev"]
-        dWax, dWaa = dWax + cell["dWax"], dWaa + cell["dWaa"]
-        dba += dba
-    return {"dx": grad_x, "da0": from_next_step, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-# %% [markdown]
-# Reading code line by line is one way to find a bug; gradient checking is a faster one,
-# because it checks each gradient **separately** and so tells you where to look. The cell below
-# runs the full model with the suspect BPTT instead of yours, and checks every gradient.
-
-# %%
-gradients_suspect = model_gradients(x_full, a0_full, parameters_full, y_full,
-                                    bptt=rnn_backward_suspect)
-gradient_check(gradients_suspect, x_full, a0_full, parameters_full, y_full)
-
-# %% [markdown]
-# Exactly one gradient is wrong, so the bug is in the lines that compute it, and only there: the
-# other gradients prove that the loop, the carry and the caches are right. Exercise 1 asks you
-# to find the line, explain the relative error, and fix it.
-
-# %% [markdown]
-# ## From this notebook to PyTorch
-#
-# - **Full BPTT is `loss.backward()`.** Run `nn.RNN` over the whole sequence, compute the loss,
-#   call `loss.backward()`: autograd has recorded every step (the caches) and walks them in
-#   reverse, summing each shared weight's gradient over the steps, as `output_layer_backward`
-#   and `rnn_backward` do. `weight_hh_l0.grad` is our `dWaa`, `weight_ih_l0.grad` our `dWax`
-#   (same orientation, lesson 02), and *both* `bias_ih_l0.grad` and `bias_hh_l0.grad` equal
-#   `dba[:, 0]`, since both biases are added in the same place. `.grad` also accumulates across
-#   calls (one more sum), hence `optimizer.zero_grad()`.
-# - **The loss takes scores.** `nn.CrossEntropyLoss` expects the *scores* $z$ (logits) and class
-#   indices, not probabilities and one-hot vectors: it fuses log-softmax and the negative
-#   log-likelihood (the cancellation derived above), and its gradient with respect to the scores
-#   is exactly $(\operatorname{softmax}(z) - \text{one-hot}) / N$ with the default
-#   `reduction="mean"` over the $N$ rows. Flattening $(k, m)$ into $N = k\,m$ rows also divides
-#   by the number of steps, whereas our loss sums over time and averages over the $m$ examples:
-#   PyTorch's gradients are ours divided by the number of steps (`reduction="sum"`, then
-#   dividing by $m$, gives ours).
-
-# %% [markdown]
-# ## Summary
-#
-# - A weight shared by all steps gets the **sum** of the gradients of its per-step copies;
-#   an input $x^{\langle t \rangle}$, used once, gets one step's gradient.
-# - The gradient reaching $a^{\langle t \rangle}$ is the output's contribution
-#   $W_{ya}^\top dz^{\langle t \rangle}$ **plus** what step $t+1$ sends back,
-#   $W_{aa}^\top(\delta^{\langle t+1 \rangle} \odot (1 - (a^{\langle t+1 \rangle})^2))$. Hence the
-#   backward loop from $t = T_x$ down to 1 with a carried gradient, zero at the start;
-#   what is carried out of step 1 is `da0`.
-# - Softmax with cross-entropy has the gradient $\hat y - y$ with respect to the scores: the
-#   softmax's Jacobian $\hat y_k(\delta_{kj} - \hat y_j)$ and the log's $-y_k / \hat y_k$
-#   cancel, and $\sum_k y_k = 1$ does the rest. The mean over examples adds $1/m$.
-# - The output layer gives `da[:, :, t]` $= W_{ya}^\top dz^{\langle t \rangle}$ and sums
-#   $dW_{ya}$, $db_y$ over steps and examples.
-# - Check every gradient separately, by the relative error, never by a signed sum. Central
-#   differences and automatic differentiation are two independent references.
-
-# %% [markdown]
-# ## Exercises
-#
-# Answer on paper or in a new cell; the solution version of this notebook has the answers.
-#
-# ### Exercise 1: find the bug
-#
-# In `rnn_backward_suspect`, which line is wrong? Why is the relative error of that gradient
-# *exactly* 1? Write the corrected line. Which gradients would the table have marked WRONG if
-# the bug had instead been a missing carry (`cell = rnn_cell_backward(da[:, :, step], ...)`)?
-
-# %% [markdown] tags=["answer"]
-# **Answer.** The gradient check marks only `dba`, so the bug is in the one line that touches
-# `dba`: `dba += dba` adds the accumulator to itself. It starts at zero and stays zero: the
-# step's gradient `cell["dba"]` is never used. The relative error of a zero array against a
-# non-zero $g$ is $\|0 - g\| / (0 + \|g\|) = 1$ exactly (it is also 1 when one gradient is the
-# negative of the other: a relative error of 1 means "zero or opposite", a sign error or a term
-# never added). The fix: `dba += cell["dba"]`. With a missing carry instead, every step would
-# see only its own output: `dWax`, `dWaa`, `dba`, `dx` and `da0` would all be WRONG, while `dWya` and `dby`, computed by the
-# output layer before BPTT, would stay ok. Only `dx[:, :, T_x - 1]`, the last step, which has
-# nothing to receive, would still be right.
-
-# %% [markdown]
-# ### Exercise 2: many to one
-#
-# A sentiment classifier reads a whole review and predicts once, from the last state. Its loss
-# depends on $\hat y^{\langle T_x \rangle}$ only. What is `da` then? Which of the two paths into
-# $a^{\langle t \rangle}$ remain for $t < T_x$, and can `rnn_backward` be used unchanged? What do
-# `dWya` and `dby` become?
-
-# %% [markdown] tags=["answer"]
-# **Answer.** `da` is zero except at the last step: `da[:, :, T_x - 1]` $= W_{ya}^\top dz^{\langle T_x \rangle}$.
-# For $t < T_x$ only the second path remains: everything reaches $a^{\langle t \rangle}$ through
-# the carry from step $t+1$. `rnn_backward` works unchanged with this `da` (it adds zeros at the
-# other steps); the loss's gradient then has to travel up to $T_x - 1$ steps to reach the first
-# inputs, which is where vanishing gradients hurt most. The output layer has a single term:
-# `dWya` $= dz^{\langle T_x \rangle} a^{\langle T_x \rangle\top}$ and `dby` the sum of
-# $dz^{\langle T_x \rangle}$ over the examples.
-
-# %% [markdown]
-# ### Exercise 3: no loop in the output layer
+# #### Exercise 3: no loop in the output layer
 #
 # The steps of `output_layer_backward` are independent. Compute `da`, `dWya` and `dby` without a
 # Python loop (hint: `np.einsum`, or reshape `(n, m, T_x)` to `(n, m * T_x)`). Why can the loop
@@ -733,18 +745,18 @@ gradient_check(gradients_suspect, x_full, a0_full, parameters_full, y_full)
 # `dba` and `dx` are single products over all steps.
 
 # %% [markdown]
-# ### Exercise 4: soft targets
+# #### Exercise 4: soft targets
 #
 # With label smoothing, the targets are not one-hot: for example 0.9 for the right class and
 # $0.1 / (n_y - 1)$ for each of the others. Does $\partial \ell / \partial z = \hat y - y$ still
 # hold? Which step of the derivation decides, and what would the gradient be if the entries of
-# $y$ summed to some $c \ne 1$?
+# $y$ summed to some $\zeta \ne 1$?
 
 # %% [markdown] tags=["answer"]
 # **Answer.** Yes. The derivation never used that $y$ is one-hot, only, in step 3, that
 # $\sum_k y_k = 1$, which smoothed targets still satisfy; `softmax_cross_entropy` works for them
-# unchanged. With $\sum_k y_k = c$, step 3 gives $\partial \ell / \partial z_j = c\, \hat y_j - y_j
-# = c\,(\hat y_j - y_j / c)$. It still sums to 0 over the classes ($c - c$): the loss ignores a
-# common shift of the scores whatever $y$ is. Read it as $c$ times the gradient for the target
-# distribution $y / c$: the model is pulled towards the normalised target, with a step $c$ times
-# larger, as if the loss were multiplied by $c$.
+# unchanged. With $\sum_k y_k = \zeta$, step 3 gives $\partial \ell / \partial z_j = \zeta\, \hat y_j - y_j
+# = \zeta\,(\hat y_j - y_j / \zeta)$. It still sums to 0 over the classes ($\zeta - \zeta$): the loss ignores a
+# common shift of the scores whatever $y$ is. Read it as $\zeta$ times the gradient for the target
+# distribution $y / \zeta$: the model is pulled towards the normalised target, with a step $\zeta$ times
+# larger, as if the loss were multiplied by $\zeta$.

@@ -13,6 +13,9 @@
 # %% [markdown]
 # # Lesson 08 · The capstone: a character-level language model
 #
+# **Time.** About 90 minutes for the core, 45 more for the optional Going further at the end.
+# Every symbol of the course, its meaning and shape: [the notation table](../docs/notation.md).
+#
 # ## Goal and prerequisites
 #
 # **Goal.** Train a recurrent network that has read 4,642 American first names to invent new
@@ -29,13 +32,12 @@
 # 6. `loss_per_character(x, y, parameters)`: the held-out loss in nats per character and the
 #    perplexity, the numbers by which language models are compared.
 #
-# Then you measure, each claim over five seeds: the learning curves against two baselines,
-# what the temperature does to the names, the vanilla RNN against an LSTM of the same size, and
-# what the truncation length $k$ and clipping change.
+# Then you train it and measure the learning curves against two baselines, each claim over
+# five seeds ("Going further" measures more: the temperature, an LSTM, the window $k$, clipping).
 #
 # **Prerequisites.** Lessons 01-02 (the RNN forward pass, its caches), lesson 04 (BPTT,
 # `softmax_cross_entropy`, `output_layer_backward`), lesson 07 (`clip_by_norm`, exploding
-# gradients), lessons 05-06 for the LSTM comparison.
+# gradients), lessons 05-06 for the LSTM comparison of Going further.
 #
 # **Your earlier code is not needed here.** As in every lesson, the functions of earlier
 # lessons come from `rnn_utils.reference`; the ones you write here are yours, and each check
@@ -87,11 +89,22 @@ SEEDS = (0, 1, 2, 3, 4)  # every claim of this lesson is measured on these five 
 #
 # **Your own list.** `charlm.load_words("my_words.txt")` reads any text file with one word per
 # line (letters a-z, any case): cities, Pokémon without accents, dinosaurs. Set `WORDS_FILE`
-# below and rerun the notebook (exercise 1). A line with another character is refused with
-# its line number.
+# below and rerun the notebook (exercise 2). A line with another character is refused with
+# its line number. The lesson's claims are asserted for the course's names only (`claim`
+# below): with your own list a claim that fails is reported, and the run goes on.
 
 # %%
 WORDS_FILE = None  # e.g. "my_words.txt"; None: the course's first names
+
+
+def claim(holds, details):
+    """Assert a claim of the lesson on the course's names; with your own words, only report it."""
+    if WORDS_FILE is None:
+        assert np.all(holds), details
+    elif not np.all(holds):
+        print("with your words this claim of the lesson does not hold:", details)
+
+
 words = charlm.load_words(WORDS_FILE)
 train_words, held_out_words = charlm.split_words(words)
 print(f"{len(words)} names: {len(train_words)} to train on, {len(held_out_words)} held out")
@@ -124,18 +137,18 @@ print("vocabulary:", repr(charlm.VOCABULARY))
 #
 # with $x^{\langle t \rangle}$ the one-hot $(n_x, m)$ of the current character and
 # $a^{\langle 0 \rangle} = 0$. The model gives the probability of a whole name
-# $c_1 \dots c_n$ as a product, one factor per character, ⏎ included:
+# $\mathrm{ch}_1 \dots \mathrm{ch}_n$ as a product, one factor per character, ⏎ included:
 #
 # $$
-# P(c_1 \dots c_n) = \prod_{t=1}^{n+1} \hat y^{\langle t \rangle}_{c_t}, \qquad c_{n+1} = ⏎ ,
+# P(\mathrm{ch}_1 \dots \mathrm{ch}_n) = \prod_{t=1}^{n+1} \hat y^{\langle t \rangle}_{\mathrm{ch}_t}, \qquad \mathrm{ch}_{n+1} = ⏎ ,
 # $$
 #
-# and its **loss per character** on a set of names is the mean of $-\log \hat y_{c_t}$ over
+# and its **loss per character** on a set of names is the mean of $-\log \hat y_{\mathrm{ch}_t}$ over
 # all $N$ predicted characters (nats per character), its **perplexity** the exponential:
 #
 # $$
-# \mathcal L = -\frac{1}{N} \sum_{\text{names}} \sum_{t} \log \hat y^{\langle t \rangle}_{c_t},
-# \qquad \text{perplexity} = e^{\mathcal L} .
+# \mathcal L_{\text{char}} = -\frac{1}{N} \sum_{\text{names}} \sum_{t} \log \hat y^{\langle t \rangle}_{\mathrm{ch}_t},
+# \qquad \text{perplexity} = e^{\mathcal L_{\text{char}}} .
 # $$
 #
 # A perplexity of 8 means: on average the model is as unsure as if it chose uniformly among 8
@@ -151,7 +164,7 @@ print("vocabulary:", repr(charlm.VOCABULARY))
 # $\tau = 1$ is the model's own distribution; $\tau < 1$ sharpens it (the likely characters
 # become likelier: safe, common names), $\tau > 1$ flattens it (more surprise, more nonsense).
 # Dividing the *probabilities* by $\tau$ and renormalising would change nothing: the ratios
-# $p_i / p_j$ are what $\tau$ must change, and $e^{z_i/\tau} / e^{z_j/\tau} = (p_i/p_j)^{1/\tau}$.
+# $p_k / p_j$ are what $\tau$ must change, and $e^{z_k/\tau} / e^{z_j/\tau} = (p_k/p_j)^{1/\tau}$.
 #
 # ## Two baselines
 #
@@ -159,10 +172,10 @@ print("vocabulary:", repr(charlm.VOCABULARY))
 #
 # - **Uniform.** A model that knows nothing gives every one of the 27 symbols the probability
 #   $1/27$: its loss is $\ln 27 \approx 3.30$ nats per character, whatever the name.
-# - **Bigram, by counting.** A model that knows only the current character: $P(c_{t+1} = j
-#   \mid c_t = i)$. Maximising the likelihood of the training names over these $27 \times 27$
+# - **Bigram, by counting.** A model that knows only the current character: $P(\mathrm{ch}_{t+1} = j
+#   \mid \mathrm{ch}_t = i)$. Maximising the likelihood of the training names over these $27 \times 27$
 #   numbers, one distribution per $i$, gives the relative counts
-#   $\hat P(j \mid i) = \text{count}(i \to j) / \text{count}(i \to \cdot)$ (exercise 2 derives
+#   $\hat P(j \mid i) = \text{count}(i \to j) / \text{count}(i \to \cdot)$ (exercise 3 derives
 #   it). We add 1 to every count (Laplace smoothing) so that a pair never seen in training,
 #   which may occur in a held-out name, does not get probability 0 and an infinite loss.
 #
@@ -241,7 +254,6 @@ def sample(parameters, temperature, rng, max_length):
     ### END SOLUTION
     return indices
 
-
 # %% points=3
 check_sample(sample)
 
@@ -272,16 +284,16 @@ print(f"mean length {np.mean([len(name) for name in untrained_names]):.1f} lette
 # squared gradients of that entry add up:
 #
 # $$
-# s \leftarrow s + d\theta \odot d\theta, \qquad
-# \theta \leftarrow \theta - \eta\, \frac{d\theta}{\sqrt{s} + \epsilon} ,
+# r \leftarrow r + d\theta \odot d\theta, \qquad
+# \theta \leftarrow \theta - \eta\, \frac{d\theta}{\sqrt{r} + \epsilon_{A}} ,
 # $$
 #
-# elementwise, with $s$ (the "memory", the shape of $\theta$) zero at the start and
-# $\epsilon = 10^{-8}$ keeping the division finite. An entry with a constant gradient $g$ moves
+# elementwise, with $r$ (the "memory", the shape of $\theta$) zero at the start and
+# $\epsilon_{A} = 10^{-8}$ keeping the division finite. An entry with a constant gradient $g$ moves
 # by $\eta\, g / (|g| \sqrt{t}) = \eta / \sqrt t$ at step $t$: the step no longer depends on
-# the size of the gradient, only on its sign and history. This lesson puts $\epsilon$ outside
+# the size of the gradient, only on its sign and history. This lesson puts $\epsilon_{A}$ outside
 # the root, as `torch.optim.Adagrad` does; min-char-rnn writes `np.sqrt(mem + 1e-8)`, which
-# differs only while $s$ is tiny.
+# differs only while $r$ is tiny.
 #
 # ## Your turn: `sgd_update`
 #
@@ -307,7 +319,6 @@ def sgd_update(parameters, gradients, learning_rate):
     ### END SOLUTION
     return new_parameters
 
-
 # %% points=1
 check_sgd_update(sgd_update)
 
@@ -315,7 +326,7 @@ check_sgd_update(sgd_update)
 # ## Your turn: `adagrad_update`
 #
 # The same, with the memory: first add the squared gradient to the memory (a new array), then
-# divide the step by the square root of the **new** memory plus $\epsilon$. Return the new
+# divide the step by the square root of the **new** memory plus $\epsilon_{A}$. Return the new
 # parameters and the new memory; change neither argument.
 
 # %%
@@ -343,7 +354,6 @@ def adagrad_update(parameters, gradients, memory, learning_rate, epsilon=1e-8):
                       / (np.sqrt(new_memory[name]) + epsilon) for name in parameters}
     ### END SOLUTION
     return new_parameters, new_memory
-
 
 # %% points=2
 check_adagrad_update(adagrad_update)
@@ -407,7 +417,6 @@ def training_step(x, y, a0, parameters, memory, learning_rate, max_norm):
     a_last = a[:, :, -1]
     ### END SOLUTION
     return loss, a_last, new_parameters, new_memory
-
 
 # %% points=3
 check_training_step(training_step)
@@ -475,7 +484,6 @@ def train_truncated(x, y, a0, parameters, memory, k, learning_rate, max_norm):
     ### END SOLUTION
     return losses, a_prev, parameters, memory
 
-
 # %% points=3
 check_train_truncated(train_truncated)
 
@@ -486,7 +494,7 @@ check_train_truncated(train_truncated)
 # the zero state, `a0 = 0`), sum $-\log \hat y$ at every target character, and divide by the
 # number of **characters**, not of names or of steps. A batch of names of unequal lengths is
 # padded with zero columns; `np.sum(y)` counts exactly the real targets, the end tokens
-# included. Return the loss and the perplexity $e^{\mathcal L}$.
+# included. Return the loss and the perplexity $e^{\mathcal L_{\text{char}}}$.
 
 # %%
 def loss_per_character(x, y, parameters):
@@ -514,51 +522,24 @@ def loss_per_character(x, y, parameters):
     ### END SOLUTION
     return loss, perplexity
 
-
 # %% points=2
 check_loss_per_character(loss_per_character)
 
 # %% [markdown]
 # ## Training
 #
-# ### Your functions, and the fast path
+# The training runs below use `rnn_utils.charlm`'s fast path: the same step as your functions,
+# computed faster, and five models at once (Going further shows how, and runs it side by side
+# with your `train_truncated`).
 #
-# Your `train_truncated` runs the course's step-by-step functions (lesson 02's loop of
-# `rnn_cell_forward`, lesson 04's loop of `rnn_cell_backward`). For the experiments, which
-# train 5 models for thousands of steps, `rnn_utils.charlm` computes the same step faster:
-# the input projections $W_{ax} x^{\langle t \rangle}$ of all steps in one matrix product
-# (cuDNN does the same), the output layer of all steps in another, only the recurrence in a
-# Python loop, and tanh computed from exp, which NumPy vectorises; `charlm.train_seeds`
-# trains the 5 seeds' models together, one batched product per step for all of them. The tests of the course hold the fast step equal to
-# `training_step` composed of the reference functions. The cell runs both on the first 60
-# steps of a stream (5 windows of 12) from the same start and compares everything.
-
-# %%
-x_stream, y_stream = charlm.stream_batch(train_words, 32, seed=0)  # (27, 32, L) each
-x_part, y_part = x_stream[:, :, :60], y_stream[:, :, :60]
-start_parameters = initialize_rnn_parameters(27, 64, 27, seed=0)
-start_memory = charlm.zeros_like_parameters(start_parameters)
-yours = train_truncated(x_part, y_part, np.zeros((64, 32)), start_parameters, start_memory,
-                        12, 0.1, 1.0)
-fast = charlm.train_stream(x_part, y_part, start_parameters, start_memory, 12, 0.1, 1.0)
-# Two orders of the same sums differ in the last digit; Adagrad's first steps, which divide a
-# gradient by its own size, let such differences grow a little: hence "within 1e-6".
-agree = (np.allclose(np.array(yours[0]) / 12, fast["losses"], rtol=0, atol=1e-6)
-         and np.allclose(yours[1], fast["a_last"], rtol=0, atol=1e-6)
-         and all(np.allclose(yours[2][name], fast["parameters"][name], rtol=0, atol=1e-6)
-                 for name in start_parameters))
-print(f"{len(yours[0])} windows; your train_truncated and the fast path agree within 1e-6: {agree}")
-print(f"loss per character of the first window {yours[0][0] / 12:.2f} (uniform: {uniform_loss:.2f})")
-
-# %% [markdown]
 # ### The recipe, five seeds
 #
 # The model: $n_a = 64$ (7,643 parameters). Each epoch shuffles the training names into
-# batches of $m = 32$ whole names, each read from the zero state (the names are at most 11
-# letters long, so full BPTT over a name is cheap, and the state of one name has nothing to
-# say about the next: exercise 4); Adagrad with $\eta = 0.1$, clipping at a global norm of 1.
+# batches of $m = 32$ whole names, each read from the zero state (full BPTT over a name of at
+# most 11 letters is cheap; exercise 4 asks why the state is reset); Adagrad with
+# $\eta = 0.1$, clipping at a global norm of 1.
 # `EPOCHS` passes over the 4,642 training names. The claims, asserted below for the five
-# seeds: the held-out loss ends at most 2.05 nats per character, below the bigram's from the
+# seeds: the held-out loss ends below 2.1 nats per character, below the bigram's from the
 # second epoch on; and the model fits its training names better than the held-out ones (it
 # has begun to learn them by heart).
 
@@ -568,11 +549,11 @@ history = charlm.train_seeds(SEEDS, train_words, held_out_words, n_a=64, epochs=
                              learning_rate=0.1, max_norm=1.0, m=32)
 held_out_curves = history["held_out"]  # (EPOCHS, 5): after each epoch, for each seed
 final = held_out_curves[-1]
-assert np.all(final <= 2.05), final
-assert np.all(held_out_curves[1:] < bigram_held_out - 0.15), held_out_curves[1]
-assert np.all(history["train"][-1] < final - 0.1), (history["train"][-1], final)
-print(f"held-out loss after {EPOCHS} epochs <= 2.05 nats per character: "
-      f"{np.sum(final <= 2.05)} of {len(SEEDS)} seeds")
+claim(np.all(final < 2.1), final)  # 20 other seeds: 2.016 to 2.056
+claim(np.all(held_out_curves[1:] < bigram_held_out - 0.15), held_out_curves[1])
+claim(np.all(history["train"][-1] < final - 0.1), (history["train"][-1], final))
+print(f"held-out loss after {EPOCHS} epochs below 2.1 nats per character: "
+      f"{np.sum(final < 2.1)} of {len(SEEDS)} seeds")
 print(f"below the bigram ({bigram_held_out:.2f}) by more than 0.15 from epoch 2 on: "
       f"{np.sum(np.all(held_out_curves[1:] < bigram_held_out - 0.15, axis=0))} of {len(SEEDS)}")
 print(f"training loss below the held-out loss by more than 0.1 at the end: "
@@ -593,7 +574,7 @@ for index in range(len(SEEDS)):
               label="training" if index == 0 else None)
 axes.axhline(uniform_loss, color="gray", linestyle=":", label=f"uniform ({uniform_loss:.2f})")
 axes.axhline(bigram_held_out, color="gray", linestyle="--", label=f"bigram ({bigram_held_out:.2f})")
-axes.axhline(2.05, color="C3", linewidth=0.8, label="2.05")
+axes.axhline(2.1, color="C3", linewidth=0.8, label="2.1")
 axes.set(xlabel="epoch", ylabel="loss per character (nats)", ylim=(1.7, 3.4),
          title="Five seeds: training and held-out loss per character")
 axes.legend()
@@ -616,7 +597,76 @@ print(f"perplexity = exp(loss): {bool(np.isclose(held_perplexity, np.exp(held_lo
       f"{np.exp(bigram_held_out):.1f} for the bigram and 27 for the uniform model")
 
 # %% [markdown]
-# ## Samples at several temperatures
+# ## Explore: temperature and seed
+#
+# Move the temperature and change the seed: twelve names sampled live by your `sample` from
+# seed 0's model (a star marks a name of the list), beside the distribution of the first
+# letter at that temperature. Where do the names stop looking like names?
+
+# %% tags=["nbval-ignore-output"]
+explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature=1.0, seed=0)
+
+# %% [markdown]
+# ## Summary
+#
+# - A character-level language model predicts the next character at every step; the end
+#   token ⏎ both starts a name (as the first input) and ends it (as the last target).
+# - It is judged by the loss per character on held-out text, in nats, and by the perplexity
+#   $e^{\mathcal L_{\text{char}}}$; the uniform model gives $\ln 27 = 3.30$, a bigram fitted by counting
+#   about 2.39 here, the trained RNN below 2.1.
+# - Sampling feeds each drawn character back as the next input and carries the state; the
+#   temperature divides the **scores**; one draw per step from a generator passed in makes a
+#   run reproducible.
+# - Adagrad divides each entry's step by the root of its accumulated squared gradients;
+#   optimisers return new arrays.
+# - A training step composes the course: forward, loss, padding mask, output layer, BPTT,
+#   clipping of all gradients together, update.
+# - Truncated BPTT on a stream carries the state's value from window to window and stops the
+#   gradient; its $k$ trades the reach of the gradient against the number of updates.
+# - Clipping is what lets plain gradient descent use a large step; with Adagrad, which
+#   already normalises its steps, it matters little (Going further measures both).
+
+# %% [markdown]
+# ## Going further (optional)
+#
+# Nothing graded depends on this section, and the core of the lesson ends above: take it now
+# or come back to it. The fast path of the training runs, checked against your
+# `train_truncated`; four experiments over five seeds (samples at several temperatures; the
+# RNN against an LSTM of the same size; the truncation window $k$; clipping with Adagrad and
+# with plain gradient descent); the whole training loop in PyTorch; and five exercises.
+#
+# ### Your functions, and the fast path
+#
+# Your `train_truncated` runs the course's step-by-step functions (lesson 02's loop of
+# `rnn_cell_forward`, lesson 04's loop of `rnn_cell_backward`). For the experiments, which
+# train 5 models for thousands of steps, `rnn_utils.charlm` computes the same step faster:
+# the input projections $W_{ax} x^{\langle t \rangle}$ of all steps in one matrix product
+# (cuDNN does the same), the output layer of all steps in another, only the recurrence in a
+# Python loop, and tanh computed from exp, which NumPy vectorises; `charlm.train_seeds`
+# trains the 5 seeds' models together, one batched product per step for all of them. The
+# tests of the course hold the fast step equal to `training_step` composed of the reference
+# functions. The cell runs both on the first 60
+# steps of a stream (5 windows of 12) from the same start and compares everything.
+
+# %%
+x_stream, y_stream = charlm.stream_batch(train_words, 32, seed=0)  # (27, 32, L) each
+x_part, y_part = x_stream[:, :, :60], y_stream[:, :, :60]
+start_parameters = initialize_rnn_parameters(27, 64, 27, seed=0)
+start_memory = charlm.zeros_like_parameters(start_parameters)
+yours = train_truncated(x_part, y_part, np.zeros((64, 32)), start_parameters, start_memory,
+                        12, 0.1, 1.0)
+fast = charlm.train_stream(x_part, y_part, start_parameters, start_memory, 12, 0.1, 1.0)
+# Two orders of the same sums differ in the last digit; Adagrad's first steps, which divide a
+# gradient by its own size, let such differences grow a little: hence "within 1e-6".
+agree = (np.allclose(np.array(yours[0]) / 12, fast["losses"], rtol=0, atol=1e-6)
+         and np.allclose(yours[1], fast["a_last"], rtol=0, atol=1e-6)
+         and all(np.allclose(yours[2][name], fast["parameters"][name], rtol=0, atol=1e-6)
+                 for name in start_parameters))
+print(f"{len(yours[0])} windows; your train_truncated and the fast path agree within 1e-6: {agree}")
+print(f"loss per character of the first window {yours[0][0] / 12:.2f} (uniform: {uniform_loss:.2f})")
+
+# %% [markdown]
+# ### Samples at several temperatures
 #
 # Each of the five models writes 300 names at the temperatures 0.5, 1 and 1.5 with your
 # `sample` (the generator seeded with the model's seed). Two shares tell what the names are:
@@ -642,7 +692,7 @@ for index, seed in enumerate(SEEDS):
 new, real = shares[:, :, 0], shares[:, :, 1]
 fewer_real = (real[:, 0] > real[:, 1] + 0.15) & (real[:, 1] > real[:, 2])
 mostly_new = (new[:, 0] < 0.75) & (new[:, 2] > 0.9) & (real[:, 2] < 0.1)
-assert np.all(fewer_real) and np.all(mostly_new), shares
+claim(np.all(fewer_real) and np.all(mostly_new), shares)
 print(f"real names: at 0.5 more than at 1 by over 0.15, at 1 more than at 1.5: "
       f"{np.sum(fewer_real)} of 5 models")
 print(f"new names: under 75% at 0.5; at 1.5 over 90% new and under 10% real: "
@@ -656,29 +706,21 @@ print(f"new names: under 75% at 0.5; at 1.5 over 90% new and under 10% real: "
 for temperature, names in samples_of_seed_0.items():
     print(f"temperature {temperature}: {', '.join(names[:12])}")
 print()
-print(f"{'':18}" + "".join(f"{'T = ' + str(t):>16}" for t in TEMPERATURES))
+print(f"{'':18}" + "".join(f"{'tau = ' + str(t):>16}" for t in TEMPERATURES))
 for label, column in (("new (mean)", 0), ("real (mean)", 1)):
     print(f"{label:18}" + "".join(f"{shares[:, c, column].mean():16.2f}" for c in range(3)))
 
 # %% [markdown]
-# At $\tau = 0.5$ about two names in five are real (in the runs made for this lesson, 38% to
-# 48%) and the others are built from the most common pieces of names: a sharpened
-# distribution goes where the training data was densest. At $\tau = 1$ about nine in ten are
-# new, one in eight real. At $\tau = 1.5$ it invents freely: some 95% are new and only about
-# one in twenty is a real name. As $\tau \to 0$ every draw becomes the argmax (exercise 3):
+# At $\tau = 0.5$ fewer than three names in four are new (the cell above asserts it for every
+# model): many are real names, and the others are built from the most common pieces of names:
+# a sharpened distribution goes where the training data was densest. At $\tau = 1$ the share of
+# real names is lower by more than 0.15, and at $\tau = 1.5$ lower again: the model invents
+# freely, over 90% of the names are new and fewer than one in ten is real. (The illustration
+# above prints this machine's mean shares.) As $\tau \to 0$ every draw becomes the argmax (exercise 1):
 # one name, always the same.
-#
-# ## Explore: temperature and seed
-#
-# Move the temperature and change the seed: twelve names sampled live by your `sample` from
-# seed 0's model (a star marks a name of the list), beside the distribution of the first
-# letter at that temperature. Where do the names stop looking like names?
-
-# %% tags=["nbval-ignore-output"]
-explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature=1.0, seed=0)
 
 # %% [markdown]
-# ## The vanilla RNN against the LSTM, at equal size
+# ### The vanilla RNN against the LSTM, at equal size
 #
 # Lessons 05-07 showed why an LSTM carries information (and gradients) further. Names are
 # short, so is it worth it here? An LSTM with $n_a = 29$ has 7,422 parameters (four gates of
@@ -698,7 +740,7 @@ lstm_loss = np.array([run["held_out"][-1] for run in lstm_runs])  # (5,)
 rnn_loss = held_out_curves[LSTM_EPOCHS - 1]  # (5,): the RNN after the same two epochs
 print(f"parameters: LSTM {lstm_runs[0]['parameter_count']}, "
       f"RNN {charlm.parameter_count(model)}")
-assert np.all(np.abs(lstm_loss - rnn_loss) < 0.05), (lstm_loss, rnn_loss)
+claim(np.all(np.abs(lstm_loss - rnn_loss) < 0.05), (lstm_loss, rnn_loss))
 print("LSTM and RNN within 0.05 nats per character of each other after 2 epochs: "
       f"{np.sum(np.abs(lstm_loss - rnn_loss) < 0.05)} of {len(SEEDS)} seeds")
 
@@ -708,15 +750,17 @@ print("  LSTM (n_a = 29):", np.round(lstm_loss, 3))
 print("  RNN  (n_a = 64):", np.round(rnn_loss, 3))
 
 # %% [markdown]
-# At equal size and equal training the two end within a few hundredths of a nat of each
-# other. The LSTM is usually a little ahead (in the runs made for this lesson, for 9 of the
-# seeds 0 to 9, by at most 0.035), too little and too irregularly for a claim. A name is at
+# At equal size and equal training the two end within 0.05 nats per character of each other
+# for every seed (the cell asserts it; the illustration cell prints this machine's numbers). On
+# 20 other seeds (`benchmarks/claims_over_seeds.py`) the LSTM was ahead on every one, but by
+# 0.003 to 0.032 nats only: a consistent, tiny edge. A name is at
 # most 12 steps long: the dependencies a tanh RNN cannot reach (lesson 07's 20 steps and more)
 # do not occur, and the LSTM spends its parameters on four gates, so its state is smaller (29
 # units against 64). On longer text, where the next character depends on a word begun many
 # steps earlier, the balance tips towards the LSTM.
-#
-# ## The truncation length $k$, and clipping
+
+# %% [markdown]
+# ### The truncation length $k$, and clipping
 #
 # **Truncation.** `train_truncated`'s scheme, on the stream of names (`mode="stream"` of
 # `charlm.train_seeds`: the state carried across windows and across names), for $k = 1$
@@ -729,7 +773,7 @@ K_VALUES = (1, 8, 32)
 k_loss = np.array([charlm.train_seeds(SEEDS, train_words, held_out_words, n_a=64, epochs=1,
                                       mode="stream", k=k)["held_out"][-1] for k in K_VALUES])
 k_worse = (k_loss[2] > k_loss[0] + 0.1) & (k_loss[2] > k_loss[1] + 0.1)
-assert np.all(k_worse), k_loss
+claim(np.all(k_worse), k_loss)
 print(f"k = 32 worse than k = 1 and k = 8 by more than 0.1 after one epoch: "
       f"{np.sum(k_worse)} of {len(SEEDS)} seeds")
 
@@ -739,8 +783,9 @@ for k, losses in zip(K_VALUES, k_loss):
 
 # %% [markdown]
 # With a budget of one epoch, $k = 32$ loses clearly: a quarter of the updates of $k = 8$,
-# and no dependency in a name needs 32 steps. Between $k = 1$ and $k = 8$ the winner changes
-# from seed to seed, so no claim is made: on names, the state's forward pass already carries
+# and no dependency in a name needs 32 steps (on 20 other seeds too, by 0.26 to 0.50). Between
+# $k = 1$ and $k = 8$ the winner changes from seed to seed (on the 20 other seeds, $k = 8$ won
+# 5 times), so no claim is made: on names, the state's forward pass already carries
 # much of what is useful, and $k = 1$ makes the most updates (exercise 5). The trade-off is
 # general: a longer window lets the gradient teach the network to remember further, and
 # costs updates and memory; practice uses 25 to a few hundred steps for text.
@@ -763,7 +808,7 @@ clip_loss = {"Adagrad, clipped at 1": held_out_curves[0],  # the recipe's first 
 adagrad_close = np.abs(clip_loss["Adagrad, clipped at 1"] - clip_loss["Adagrad, not clipped"]) < 0.1
 sgd_saved = ((clip_loss["SGD 0.5, not clipped"] > 5.0)
              & (clip_loss["SGD 0.5, clipped at 1"] < 2.5))
-assert np.all(adagrad_close) and np.all(sgd_saved), clip_loss
+claim(np.all(adagrad_close) and np.all(sgd_saved), clip_loss)
 print(f"Adagrad, clipped or not: within 0.1 of each other for {np.sum(adagrad_close)} of 5 seeds")
 print(f"SGD at 0.5: unclipped above 5 nats per character (worse than uniform), clipped below "
       f"2.5: {np.sum(sgd_saved)} of 5 seeds")
@@ -773,8 +818,9 @@ for label, losses in clip_loss.items():
     print(f"{label:22} {np.round(losses, 3)}")
 
 # %% [markdown]
-# With Adagrad, clipping changes little here (in the runs made for this lesson, on seeds 0 to
-# 9, it helped every one, by 0.006 to 0.065): Adagrad divides each step by the root of the
+# With Adagrad, clipping changes little here (within 0.1 nats per character for every seed,
+# the cell asserts; on 20 other seeds, `benchmarks/claims_over_seeds.py`, it helped 15, by up to
+# 0.06, and hurt 5, by at most 0.013): Adagrad divides each step by the root of the
 # accumulated squared gradients, so a large gradient does not make a large step, except in the
 # very first steps, while the memory is still small. Plain gradient descent has no such brake:
 # at $\eta = 0.5$ the occasional large gradient throws the weights far, the loss ends worse than
@@ -783,7 +829,7 @@ for label, losses in clip_loss.items():
 # large learning rate.
 
 # %% [markdown]
-# ## From this notebook to PyTorch
+# ### From this notebook to PyTorch
 #
 # The whole training loop of this lesson, in PyTorch (sequence-first layout, as our
 # `(n, m, T_x)` arrays read along the last axis become `(T_x, m, n)` tensors):
@@ -813,70 +859,20 @@ for label, losses in clip_loss.items():
 # | `ignore_index` (or `pack_padded_sequence`) | the padding mask of `training_step` |
 # | `h.detach()` between windows | `train_truncated` passing `a_last` on as a plain array |
 # | `clip_grad_norm_(parameters, 1.0)` | `clip_by_norm(gradients, 1.0)` |
-# | `optim.Adagrad(lr=0.1)`: `state_sum += g*g`, `p -= lr * g / (sqrt(state_sum) + eps)`, `eps = 1e-10` | `adagrad_update` (here $\epsilon = 10^{-8}$) |
-# | `torch.multinomial(torch.softmax(z / T, dim=-1), 1)`, with a `torch.Generator` | `sample`: `rng.choice(n_y, p=softmax(z / T))` |
+# | `optim.Adagrad(lr=0.1)`: `state_sum += g*g`, `p -= lr * g / (sqrt(state_sum) + eps)`, `eps = 1e-10` | `adagrad_update` (here $\epsilon_{A} = 10^{-8}$) |
+# | `torch.multinomial(torch.softmax(z / tau, dim=-1), 1)`, with a `torch.Generator` | `sample`: `rng.choice(n_y, p=softmax(z / tau))` |
 #
 # `benchmarks/train_speed.py` times one training step of this lesson's model in NumPy (the
 # fast path, and the step-by-step composition of the reference functions) against exactly
 # this PyTorch step, in float64 on one thread.
-#
-# ## Summary
-#
-# - A character-level language model predicts the next character at every step; the end
-#   token ⏎ both starts a name (as the first input) and ends it (as the last target).
-# - It is judged by the loss per character on held-out text, in nats, and by the perplexity
-#   $e^{\mathcal L}$; the uniform model gives $\ln 27 = 3.30$, a bigram fitted by counting
-#   about 2.39 here, the trained RNN at most 2.05.
-# - Sampling feeds each drawn character back as the next input and carries the state; the
-#   temperature divides the **scores**; one draw per step from a generator passed in makes a
-#   run reproducible.
-# - Adagrad divides each entry's step by the root of its accumulated squared gradients;
-#   optimisers return new arrays.
-# - A training step composes the course: forward, loss, padding mask, output layer, BPTT,
-#   clipping of all gradients together, update.
-# - Truncated BPTT on a stream carries the state's value from window to window and stops the
-#   gradient; its $k$ trades the reach of the gradient against the number of updates.
-# - Clipping is what lets plain gradient descent use a large step; with Adagrad, which
-#   already normalises its steps, it matters little.
-#
-# ## Exercises
+
+# %% [markdown]
+# ### Exercises
 #
 # Answer on paper or in a new cell; the solution version has the answers.
-#
-# **Exercise 1 (your own words).** Write a file of at least a few hundred words of your own
-# (one per line, letters a-z: cities, plants, dinosaurs), set `WORDS_FILE` at the top and run
-# the notebook again. Which claims still hold, which do not, and why would a list of 300 words
-# behave differently from 5,000?
-
-# %% [markdown] tags=["answer"]
-# **Answer.** The code runs unchanged (the vocabulary is still ⏎ and a-z; the split holds out
-# the words whose hash ends in 0, about one in ten). The assertions are claims about *this*
-# list and may fail for another: the numbers 2.05 or 2.39 are properties of the names. With
-# few words the model learns the training list by heart quickly: the training loss keeps
-# falling while the held-out loss stops falling and then rises (over-fitting), the bigram
-# baseline becomes hard to beat, and at low temperature the samples are mostly training
-# words. A smaller $n_a$, fewer epochs (early stopping on the held-out loss) or more words help.
 
 # %% [markdown]
-# **Exercise 2 (the bigram, derived).** The bigram model has one distribution $p_{\cdot i}$
-# over the next character for every current character $i$. Show that maximising the
-# log-likelihood $\sum_{i, j} n_{ij} \log p_{ji}$ of the training pairs ($n_{ij}$ = the number
-# of times $j$ follows $i$) under $\sum_j p_{ji} = 1$ gives $p_{ji} = n_{ij} / \sum_{j'}
-# n_{ij'}$. What does the smoothing constant do, and what loss would the unsmoothed model get
-# on a held-out name containing a pair never seen in training?
-
-# %% [markdown] tags=["answer"]
-# **Answer.** The problem splits into one problem per $i$. With a Lagrange multiplier
-# $\lambda_i$: $\partial / \partial p_{ji} \big[\sum_j n_{ij} \log p_{ji} - \lambda_i (\sum_j
-# p_{ji} - 1)\big] = n_{ij} / p_{ji} - \lambda_i = 0$, so $p_{ji} = n_{ij} / \lambda_i$, and the
-# constraint gives $\lambda_i = \sum_{j'} n_{ij'}$: the relative counts. Adding $\alpha$ to
-# every count (here 1) is the same as having seen every pair $\alpha$ times more; it takes a
-# little probability from the frequent pairs and gives it to the unseen ones. Without it an
-# unseen pair has $p = 0$, and $-\log 0 = \infty$: one such pair makes the loss infinite. The
-# RNN cannot have this problem, its softmax never gives exactly 0.
-
-# %% [markdown]
-# **Exercise 3 (temperature 0).** Show that $\operatorname{softmax}(z / \tau)$ tends to the
+# **Exercise 1 (temperature 0).** Show that $\operatorname{softmax}(z / \tau)$ tends to the
 # one-hot vector of $\arg\max_j z_j$ as $\tau \to 0^+$ (assume a unique maximum), and to the
 # uniform distribution as $\tau \to \infty$. Why does `sample` refuse $\tau = 0$ rather than
 # compute it?
@@ -890,6 +886,46 @@ for label, losses in clip_loss.items():
 # $p_j \to 1/n_y$. At $\tau = 0$ the division is $0/0$ or $\pm\infty$ (NaN in NumPy): the
 # limit exists, but it is the argmax, a different algorithm, so the function asks for
 # $\tau > 0$ and leaves the greedy choice to `np.argmax`.
+
+# %% [markdown]
+# **Exercise 2 (your own words).** Write a file of at least a few hundred words of your own
+# (one per line, letters a-z: cities, plants, dinosaurs), set `WORDS_FILE` at the top and run
+# the notebook again (the claims are then printed, not asserted: a claim that fails for your
+# list is reported and the run goes on). Which claims still hold, which do not, and why would a
+# list of 300 words behave differently from 5,000?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** The code runs unchanged (the vocabulary is still ⏎ and a-z; the split holds out
+# the words whose hash ends in 0, about one in ten). The claims are about *this* list (with
+# yours, `claim` prints the ones that fail instead of stopping): the numbers 2.1 or 2.39 are
+# properties of the names. With
+# few words the model learns the training list by heart quickly: the training loss keeps
+# falling while the held-out loss stops falling and then rises (over-fitting), the bigram
+# baseline becomes hard to beat, and at low temperature the samples are mostly training
+# words. A smaller $n_a$, fewer epochs (early stopping on the held-out loss) or more words help.
+
+# %% [markdown]
+# **Exercise 3 (the bigram, derived).** The bigram model has one distribution $p_{\cdot i}$
+# over the next character for every current character $i$. Show that maximising the
+# log-likelihood $\sum_{i, j} n_{ij} \log p_{ji}$ of the training pairs ($n_{ij}$ = the number
+# of times $j$ follows $i$) under $\sum_j p_{ji} = 1$ gives $p_{ji} = n_{ij} / \sum_{j'}
+# n_{ij'}$. What does the smoothing constant do, and what loss would the unsmoothed model get
+# on a held-out name containing a pair never seen in training?
+
+# %% [markdown] tags=["answer"]
+# **Answer.** The problem splits into one problem per $i$. With a Lagrange multiplier
+# $\nu_i$: $\partial / \partial p_{ji} \big[\sum_j n_{ij} \log p_{ji} - \nu_i (\sum_j
+# p_{ji} - 1)\big] = n_{ij} / p_{ji} - \nu_i = 0$, so $p_{ji} = n_{ij} / \nu_i$, and the
+# constraint gives $\nu_i = \sum_{j'} n_{ij'}$: the relative counts. Adding $\alpha$ to
+# every count (here 1) is the same as having seen every pair $\alpha$ times more; it takes a
+# little probability from the frequent pairs and gives it to the unseen ones. Without it an
+# unseen pair has $p = 0$, and $-\log 0 = \infty$: one such pair makes the loss infinite. The
+# RNN's softmax gives 0 only by underflow, for a score some 745 below the largest (lesson 01),
+# far from what training produces; but where it does, `np.log(y_pred)` is $-\infty$, and
+# `y * np.log(y_pred)` gives NaN ($0 \cdot (-\infty)$) for the classes that are not the
+# target. Taking the log-probability of the target alone, from the scores (log-softmax), as
+# PyTorch's `CrossEntropyLoss` does, avoids both; `loss_per_character`'s
+# `y * np.log(y_pred)` is safe only while no probability underflows, as with these models.
 
 # %% [markdown]
 # **Exercise 4 (why the state is reset between names).** The recipe starts every name from
@@ -915,11 +951,12 @@ for label, losses in clip_loss.items():
 # not?
 
 # %% [markdown] tags=["answer"]
-# **Answer.** At a one-step window, `rnn_backward` gives $dW_{aa} = dz_{\text{pre}}\,
-# a^{\langle t-1 \rangle\top}$ with $dz_{\text{pre}} = (1 - (a^{\langle t \rangle})^2) \odot
+# **Answer.** At a one-step window, `rnn_backward` gives $dW_{aa} = du^{\langle t \rangle}\,
+# a^{\langle t-1 \rangle\top}$ with $du^{\langle t \rangle} = (1 - (a^{\langle t \rangle})^2) \odot
 # W_{ya}^\top dz^{\langle t \rangle}$: how the carried state should be *read* to predict the
 # next character. It cannot learn how the state should be *written*, that is, how to store at
 # step $t - 1$ something that helps at step $t$ or later, since no gradient reaches
 # $a^{\langle t-1 \rangle}$. The state still carries information forward (the forward pass is
 # not truncated), but only what the network stores by chance or as a side effect. The
-# experiment shows how much that already gives on short names, and where longer windows win.
+# experiment shows how much that already gives on short names: after one epoch $k = 1$ is not
+# clearly behind $k = 8$ (the winner changes with the seed), and no window longer than 8 wins.
