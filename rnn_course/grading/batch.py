@@ -30,8 +30,8 @@ from rnn_course.grading.course import (
 from rnn_course.grading.files import entry_kind, list_folder, printable_name
 from rnn_course.grading.judge import Task, exercises, make_task, new_salt
 from rnn_course.grading.report import feedback_text, write_outputs
-from rnn_course.grading.run import Job, Run, Settings, run_jobs
-from rnn_course.grading.sandbox import Engine, probe
+from rnn_course.grading.run import Job, Run, Settings, kernel_limits, run_jobs
+from rnn_course.grading.sandbox import Engine, check_kernels_can_start, probe
 from rnn_course.grading.verdict import Verdict, one_line, verdict_of
 from rnn_course.options import GradingOptions
 
@@ -199,6 +199,7 @@ def grade_students(course: Course, roster: Callable[[], list[Student]],
                             notebook_timeout=options.notebook_timeout, engine=engine,
                             course_dir=kernel_course(course, Path(private) / "course"),
                             tasks_file=write_tasks(tasks, Path(private) / "tasks.json"))
+        check_kernels_can_start(engine, kernel_limits(settings), settings.course_dir)
         return _grade_with(course, roster(), settings, options.jobs, progress, tasks)
 
 

@@ -44,7 +44,7 @@ from rnn_course.options import NBVAL_SANITIZE_FILE, GradingOptions
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-    from rnn_course.grading.sandbox import Engine
+    from rnn_course.grading.sandbox import Engine, Limits
 
 KERNEL_STARTUP_TIMEOUT = 60
 WATCHDOG_SLACK = 30  # seconds beyond the longest legitimate silence before a batch is killed
@@ -185,13 +185,17 @@ def pytest_command(folder: Path, paths: list[Path], settings: Settings,
     return command + ["-p", "nbval.plugin"] + [str(path) for path in paths]
 
 
-def _sandbox_file(folder, settings):
-    """The sandbox settings for the plugin, as a JSON file in the batch folder."""
+def kernel_limits(settings: Settings) -> "Limits":
+    """The hard limits and the user of every kernel of this run (settings.engine is set)."""
     from rnn_course.grading.sandbox import Limits, process_limit
 
     user = Limits.user if settings.engine.contained else settings.engine.user
-    limits = dataclasses.asdict(Limits(memory=settings.memory, user=user,
-                                       processes=process_limit()))
+    return Limits(memory=settings.memory, user=user, processes=process_limit())
+
+
+def _sandbox_file(folder, settings):
+    """The sandbox settings for the plugin, as a JSON file in the batch folder."""
+    limits = dataclasses.asdict(kernel_limits(settings))
     path = folder / "sandbox.json"
     path.write_text(json.dumps({"engine": dataclasses.asdict(settings.engine), "limits": limits,
                                 "course_dir": str(settings.course_dir),

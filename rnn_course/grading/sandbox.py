@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,6 +210,41 @@ def hand_over(engine: Engine, socket_dir: "Path | str", connection_file: "Path |
         os.chmod(socket_dir, 0o733)  # the kernel may create its sockets, not list the folder
     inside.chmod(0o600)
     return f"{SOCKETS}/{inside.name}"
+
+
+KERNEL_IMPORTS = "import ipykernel, numpy, rnn_utils, rnn_grade_harness"
+PROBE_SECONDS = 120
+
+
+def check_kernels_can_start(engine: Engine, limits: Limits, course_dir: "Path | str") -> None:
+    """Fail loudly, before any notebook: start a Python exactly as a kernel starts (the same
+    engine, user, limits and course folder) and import what a kernel imports. EngineError with
+    the reason when it cannot (the kernels' user cannot enter a folder on the way to the Python
+    environment, a root-only environment, ...), so that a class is never graded 0 in silence."""
+    if not engine.contained and not (os.geteuid() == 0 and limits.user):
+        return  # the grader's own user and Python: what runs the grader runs the kernels
+    with tempfile.TemporaryDirectory(prefix="rnn-course-probe-") as folder:
+        socket_dir = Path(folder) / "kernel"
+        socket_dir.mkdir()
+        if not engine.contained:  # as hand_over lets a kernel of another user in
+            Path(folder).chmod(0o711)
+            socket_dir.chmod(0o733)
+        command = kernel_command(engine, limits, socket_dir, course_dir,
+                                 [sys.executable, "-c", KERNEL_IMPORTS])
+        environment = {**os.environ, "PYTHONPATH": str(course_dir), "HOME": str(socket_dir)}
+        try:
+            result = subprocess.run(command, env=environment, cwd=folder, text=True,
+                                    capture_output=True, timeout=PROBE_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise EngineError(f"a test kernel did not start within {PROBE_SECONDS} s") from None
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["(no message)"])[-1][:300]
+        raise EngineError(
+            f"the grading kernels cannot start: run as uid {limits.user or os.geteuid()}, "
+            f"{sys.executable} cannot import the course ({last}). Every folder on the way to "
+            "the Python environment and the course must be readable and searchable by that "
+            "user (a checkout inside a folder only its owner may enter, mode 0700, is not); "
+            "nothing was graded")
 
 
 def seal(socket_dir: "Path | str") -> None:

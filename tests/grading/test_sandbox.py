@@ -10,6 +10,7 @@ otherwise correct function return None, so it shows as a failed row.
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -252,3 +253,51 @@ def test_every_environment_the_python_links_through_is_mounted(tmp_path, monkeyp
         probe("bwrap"), grade_sandbox.Limits(), "/tmp/sockets", "/tmp/course", ["python"])
     mounted = {command[i + 1] for i, item in enumerate(command) if item == "--ro-bind"}
     assert {str(tmp_path / "first"), str(tmp_path / "second"), real} <= mounted
+
+
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="kernels run as another user only "
+                               "when the grader is root")
+
+
+@ROOT_ONLY
+def test_kernels_that_cannot_start_stop_the_grader_before_anything_is_graded(tmp_path):
+    """The Python environment inside a folder only its owner may enter (a clone in a 0700
+    home): kernels run as another user cannot start. The grader says so and stops (exit 2 on
+    the command line), instead of grading a class of zeros."""
+    from support.environments import fresh_environment
+
+    private = tmp_path / "home"
+    private.mkdir(mode=0o700)
+    python, _ = fresh_environment(private / "venv")
+    write_class(tmp_path / "class", {"ann": {FILE: graded(ANSWER)}})
+    script = ("import sys\nfrom rnn_course.grading.batch import grade\n"
+              "from rnn_course.grading.sandbox import Engine, EngineError\n"
+              "try:\n    grade(sys.argv[1], sys.argv[2], sys.argv[3], lessons=['01'],\n"
+              "          sandbox=Engine('none', user=65533))\n"
+              "except EngineError as error:\n    print(error)\n    sys.exit(2)\n")
+    result = subprocess.run([str(python), "-c", script, str(tmp_path / "class"),
+                             str(tmp_path / "out"), str(ROOT)], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "the grading kernels cannot start: run as uid 65533" in result.stdout
+    assert "0700" in result.stdout and not (tmp_path / "out" / "grades.csv").exists()
+
+
+@ROOT_ONLY
+def test_the_start_check_passes_where_kernels_do_start():
+    from rnn_course.grading.course import kernel_course, load_course
+    from rnn_course.grading.sandbox import Engine, Limits, check_kernels_can_start
+
+    reachable = Path(tempfile.mkdtemp(prefix="rnn-course-test-"))  # not under 0700 tmp_path
+    try:
+        reachable.chmod(0o755)
+        (reachable / "course").mkdir()
+        course = kernel_course(load_course(ROOT, ["01"]), reachable / "course")
+        check_kernels_can_start(probe("bwrap"), Limits(), course)  # raises if not
+        # without a sandbox as another user (Gradescope's fallback): the positive case runs in
+        # tests/platforms/test_gradescope.py's container, where the Python is reachable
+        with pytest.raises(EngineError, match="cannot start: run as uid 65533"):
+            reachable.chmod(0o700)  # the course folder behind a folder of root's only
+            check_kernels_can_start(Engine("none", user=65533), Limits(user=65533), course)
+    finally:
+        shutil.rmtree(reachable)
