@@ -148,7 +148,7 @@ def lesson_09_students():
         "carol": (lesson_09_answers(
             gru_cell_forward=variant("gru_cell_forward", "a_next = zt * a_prev + (1 - zt) * hht",
                                      "a_next = (1 - zt) * a_prev + zt * hht"),
-            gru_backward=variant("gru_backward", "gru_cell_backward(da[:, :, t] + da_prevt,",
+            gru_backward=variant("gru_backward", "gru_cell_backward(da[:, :, t] + da_carried,",
                                  "gru_cell_backward(da[:, :, t],")),
             {**correct, "gru_cell_forward": ("failed", "seeded bug: z and 1 - z swapped"),
              "gru_backward": ("failed", "seeded bug: the gradient from step t+1 is forgotten")}),

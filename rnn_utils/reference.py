@@ -769,14 +769,20 @@ def gru_backward(da, caches):
     n_x, m, T_x = x.shape
     n_a = da.shape[0]
     dx = np.zeros((n_x, m, T_x))
-    sums = {name: np.zeros_like(step_caches[0][6][name[1:]])
-            for name in ("dWz", "dbz", "dWr", "dbr", "dWh", "dbh")}
-    da_prevt = np.zeros((n_a, m))  # the gradient carried back from step t+1 (none after T_x)
+    dWz, dWr, dWh = (np.zeros((n_a, n_a + n_x)) for _ in range(3))  # sums over the steps
+    dbz, dbr, dbh = (np.zeros((n_a, 1)) for _ in range(3))
+    da_carried = np.zeros((n_a, m))  # what step t+1 sends back to a<t>; nothing after T_x
     for t in reversed(range(T_x)):
-        gradients = gru_cell_backward(da[:, :, t] + da_prevt, step_caches[t])
+        # a<t> gets the output's gradient plus step t+1's.
+        gradients = gru_cell_backward(da[:, :, t] + da_carried, step_caches[t])
         dx[:, :, t] = gradients["dxt"]
-        da_prevt = gradients["da_prev"]
-        for name in sums:
-            sums[name] = sums[name] + gradients[name]  # shared weights: add every step
-    da0 = da_prevt
-    return {"dx": dx, "da0": da0, **sums}
+        da_carried = gradients["da_prev"]
+        dWz += gradients["dWz"]
+        dWr += gradients["dWr"]
+        dWh += gradients["dWh"]
+        dbz += gradients["dbz"]
+        dbr += gradients["dbr"]
+        dbh += gradients["dbh"]
+    da0 = da_carried
+    return {"dx": dx, "da0": da0, "dWz": dWz, "dbz": dbz, "dWr": dWr, "dbr": dbr,
+            "dWh": dWh, "dbh": dbh}

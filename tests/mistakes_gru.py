@@ -103,6 +103,27 @@ def cell_missing_bh(xt, a_prev, parameters):
     return _with_changed_parameters(xt, a_prev, parameters, bh=np.zeros_like(parameters["bh"]))
 
 
+def cell_concat_order(xt, a_prev, parameters):
+    Wz, bz, Wr, br = parameters["Wz"], parameters["bz"], parameters["Wr"], parameters["br"]
+    Wh, bh, Wy, by = parameters["Wh"], parameters["bh"], parameters["Wy"], parameters["by"]
+    concat = np.concatenate([xt, a_prev])
+    zt = sigmoid(Wz @ concat + bz)
+    rt = sigmoid(Wr @ concat + br)
+    hht = np.tanh(Wh @ np.concatenate([xt, rt * a_prev]) + bh)
+    a_next = zt * a_prev + (1 - zt) * hht
+    return a_next, softmax(Wy @ a_next + by), (a_next, a_prev, zt, rt, hht, xt, parameters)
+
+
+def cell_missing_by(xt, a_prev, parameters):
+    a_next, _, cache = _cell(xt, a_prev, parameters)
+    return a_next, softmax(parameters["Wy"] @ a_next), cache
+
+
+def cell_y_from_a_prev(xt, a_prev, parameters):
+    a_next, _, cache = _cell(xt, a_prev, parameters)
+    return a_next, softmax(parameters["Wy"] @ a_prev + parameters["by"]), cache
+
+
 def cell_cache_order(xt, a_prev, parameters):
     a_next, yt_pred, (a_next, a_prev, zt, rt, hht, xt, parameters) = _cell(xt, a_prev,
                                                                            parameters)

@@ -86,6 +86,12 @@ MISTAKES = [
      "a gate uses tanh", CELL_CASE),
     (check_gru_cell_forward, wrong.cell_missing_bh, "a_next", "missing_gate_bias", "values",
      "the bias bh is missing", CELL_CASE),
+    (check_gru_cell_forward, wrong.cell_concat_order, "a_next", "concat_order", "values",
+     "the concatenation is [xt; a_prev]", CELL_CASE),
+    (check_gru_cell_forward, wrong.cell_missing_by, "yt_pred", "missing_by", "values",
+     "the bias by is missing", CELL_CASE),
+    (check_gru_cell_forward, wrong.cell_y_from_a_prev, "yt_pred", "y_from_a_prev", "values",
+     "computed from a_prev", CELL_CASE),
     (check_gru_cell_forward, wrong.cell_cache_order, "cache", "cache_order", "layout",
      "yours is (a_next, a_prev, rt, zt, hht, xt, parameters)", CELL_CASE),
     # gru_forward
@@ -154,9 +160,6 @@ def all_mistakes():
 def test_every_diagnosis_is_reached_by_a_student_like_mistake():
     reached = {(check, key) for check, _, _, key, *_ in MISTAKES}
     known = {(check, mistake.key) for check, _, mistake in all_mistakes()}
-    # missing_by and y_from_a_prev are the LSTM's own mistakes, reached in test_checks_lstm
-    known -= {(check_gru_cell_forward, "missing_by"), (check_gru_cell_forward, "y_from_a_prev"),
-              (check_gru_cell_forward, "concat_order")}
     assert known <= reached, known - reached
 
 
