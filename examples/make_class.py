@@ -1,4 +1,4 @@
-"""Make the example class: a few students of lessons 01-02 and 08 whose grades are known.
+"""Make the example class: a few students of lessons 01-02, 08 and 09 whose grades are known.
 
     .venv/bin/python examples/make_class.py [FOLDER]     (default: examples/class)
 
@@ -7,7 +7,8 @@ the lesson sources (solutions/*.py), so that the class follows the course when i
 tests/grading/test_example_class.py fails when the committed class differs from what this script
 makes. FOLDER/expected.csv holds the verdict each exercise of lessons 01-02 must get, and why;
 FOLDER/expected_08.csv the same for lesson 08, which two of the students hand in (it is graded
-apart: its notebook trains models and takes longer).
+apart: its notebook trains models and takes longer), FOLDER/expected_09.csv for lesson 09 (the
+GRU), which two of the students hand in.
 
 Try it: make grade SUBMISSIONS=examples/class OUT=/tmp/grade-out
 """
@@ -29,6 +30,8 @@ POINTS = {"rnn_cell_forward": 2, "rnn_forward": 3}
 LESSON_08 = "08_character_language_model"
 POINTS_08 = {"sample": 3, "sgd_update": 1, "adagrad_update": 2, "training_step": 3,
              "train_truncated": 3, "loss_per_character": 2}
+LESSON_09 = "09_gru"
+POINTS_09 = {"gru_cell_forward": 3, "gru_forward": 2, "gru_cell_backward": 5, "gru_backward": 3}
 PASS_LINE = ("rnn_cell_forward: all checks passed (6 cases: shapes, values, cache layout, "
              "inputs unchanged).\n")
 
@@ -40,7 +43,7 @@ def release(lesson):
 
 def answer(function):
     """The full solution of a graded function, from its lesson source."""
-    for lesson in (*LESSONS, LESSON_08):
+    for lesson in (*LESSONS, LESSON_08, LESSON_09):
         for entry in read_lesson(ROOT / "solutions" / f"{lesson}.py").cells:
             if entry.role == "graded" and entry.grade_id == function:
                 return without_markers(entry.cell.source)
@@ -128,6 +131,30 @@ def lesson_08_students():
     }
 
 
+def lesson_09_answers(**changed):
+    """The release of lesson 09 with every graded cell answered; ``changed`` maps a function
+    to its answer (a seeded bug) instead of the solution."""
+    notebook = release(LESSON_09)
+    for function in POINTS_09:
+        notebook = with_source(notebook, function, changed.get(function, answer(function)))
+    return notebook
+
+
+def lesson_09_students():
+    """student -> (notebook JSON, {function: (status, why)})."""
+    correct = {function: ("passed", "correct") for function in POINTS_09}
+    return {
+        "alice": (lesson_09_answers(), correct),
+        "carol": (lesson_09_answers(
+            gru_cell_forward=variant("gru_cell_forward", "a_next = zt * a_prev + (1 - zt) * hht",
+                                     "a_next = (1 - zt) * a_prev + zt * hht"),
+            gru_backward=variant("gru_backward", "gru_cell_backward(da[:, :, t] + da_carried,",
+                                 "gru_cell_backward(da[:, :, t],")),
+            {**correct, "gru_cell_forward": ("failed", "seeded bug: z and 1 - z swapped"),
+             "gru_backward": ("failed", "seeded bug: the gradient from step t+1 is forgotten")}),
+    }
+
+
 def students():
     """student -> (lesson -> notebook JSON, other files, expected rows)."""
     one, two = release(LESSONS[0]), release(LESSONS[1])
@@ -169,15 +196,16 @@ def students():
     }
 
 
-def expected_08_csv(table):
+def expected_lesson_csv(table, lesson, points_of):
+    """The expected verdicts of one lesson graded apart (08 or 09), as CSV text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "notebook", "exercise", "points", "max_points", "status", "why"])
     for student, (_, verdicts) in sorted(table.items()):
         for function, (status, why) in verdicts.items():
-            points = POINTS_08[function] if status == "passed" else 0
-            writer.writerow([student, f"{LESSON_08}.ipynb", function, points,
-                             POINTS_08[function], status, why])
+            points = points_of[function] if status == "passed" else 0
+            writer.writerow([student, f"{lesson}.ipynb", function, points,
+                             points_of[function], status, why])
     return buffer.getvalue()
 
 
@@ -206,15 +234,19 @@ def make_class(folder):
         for name, text in {**files, **others}.items():
             (folder / student / name).write_text(text, encoding="utf-8")
             written.append(folder / student / name)
-    for student, (notebook, _) in lesson_08_students().items():
-        path = folder / student / f"{LESSON_08}.ipynb"
-        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-        written.append(path)
+    apart = ((LESSON_08, lesson_08_students(), POINTS_08, "expected_08.csv"),
+             (LESSON_09, lesson_09_students(), POINTS_09, "expected_09.csv"))
+    for lesson, lesson_students, points_of, expected_name in apart:
+        for student, (notebook, _) in lesson_students.items():
+            path = folder / student / f"{lesson}.ipynb"
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+            written.append(path)
+        (folder / expected_name).write_text(
+            expected_lesson_csv(lesson_students, lesson, points_of), encoding="utf-8")
+        written.append(folder / expected_name)
     (folder / "expected.csv").write_text(expected_csv(table), encoding="utf-8")
-    (folder / "expected_08.csv").write_text(expected_08_csv(lesson_08_students()),
-                                            encoding="utf-8")
-    return written + [folder / "expected.csv", folder / "expected_08.csv"]
+    return written + [folder / "expected.csv"]
 
 
 if __name__ == "__main__":

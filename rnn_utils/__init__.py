@@ -8,7 +8,11 @@ every graded function, generated from the solution lessons, in ``rnn_utils.refer
 from rnn_utils import hints
 from rnn_utils.activations import sigmoid, softmax
 from rnn_utils.gradcheck import numerical_gradient, relative_error
-from rnn_utils.params import initialize_lstm_parameters, initialize_rnn_parameters
+from rnn_utils.params import (
+    initialize_gru_parameters,
+    initialize_lstm_parameters,
+    initialize_rnn_parameters,
+)
 from rnn_utils.shapes import ShapeError, check_shape
 
 hints.install()  # in a notebook, name the unfinished exercise behind a follow-on error
@@ -16,6 +20,7 @@ hints.install()  # in a notebook, name the unfinished exercise behind a follow-o
 __all__ = [
     "ShapeError",
     "check_shape",
+    "initialize_gru_parameters",
     "initialize_lstm_parameters",
     "initialize_rnn_parameters",
     "numerical_gradient",

@@ -1,9 +1,11 @@
-"""Seeded parameter initialisation for the RNN and the LSTM of the course.
+"""Seeded parameter initialisation for the RNN, the LSTM and the GRU of the course.
 
 The shapes are the course's fixed conventions (column-major, one column per example):
 RNN  -- Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
 LSTM -- Wf, Wi, Wc, Wo (n_a, n_a + n_x) acting on the stacked [a_prev; xt];
         bf, bi, bc, bo (n_a, 1); Wy (n_y, n_a); by (n_y, 1)
+GRU  -- Wz, Wr, Wh (n_a, n_a + n_x) (Wz, Wr on [a_prev; xt], Wh on [r * a_prev; xt]);
+        bz, br, bh (n_a, 1); Wy (n_y, n_a); by (n_y, 1)
 """
 
 import numpy as np
@@ -25,6 +27,17 @@ LSTM_SHAPES = {
     "bc": ("n_a", 1),
     "Wo": ("n_a", "n_a+n_x"),
     "bo": ("n_a", 1),
+    "Wy": ("n_y", "n_a"),
+    "by": ("n_y", 1),
+}
+
+GRU_SHAPES = {
+    "Wz": ("n_a", "n_a+n_x"),
+    "bz": ("n_a", 1),
+    "Wr": ("n_a", "n_a+n_x"),
+    "br": ("n_a", 1),
+    "Wh": ("n_a", "n_a+n_x"),
+    "bh": ("n_a", 1),
     "Wy": ("n_y", "n_a"),
     "by": ("n_y", 1),
 }
@@ -84,3 +97,21 @@ def initialize_lstm_parameters(n_x, n_a, n_y, seed=0, scale=1.0):
     """
     _check_sizes(n_x=n_x, n_a=n_a, n_y=n_y)
     return _initialize(LSTM_SHAPES, {"n_x": n_x, "n_a": n_a, "n_y": n_y}, seed, scale)
+
+
+def initialize_gru_parameters(n_x, n_a, n_y, seed=0, scale=1.0):
+    """Random GRU parameters, reproducible from ``seed``.
+
+    Arguments:
+    n_x -- size of one input vector x<t>
+    n_a -- number of hidden units
+    n_y -- size of one output vector y<t>
+    seed -- seed of the random generator: the same seed gives the same parameters
+    scale -- weights are drawn from N(0, (scale / sqrt(fan_in))^2); biases are zeros
+
+    Returns:
+    parameters -- dict with Wz, Wr, Wh (n_a, n_a + n_x); bz, br, bh (n_a, 1); Wy (n_y, n_a);
+                  by (n_y, 1)
+    """
+    _check_sizes(n_x=n_x, n_a=n_a, n_y=n_y)
+    return _initialize(GRU_SHAPES, {"n_x": n_x, "n_a": n_a, "n_y": n_y}, seed, scale)

@@ -639,3 +639,150 @@ def loss_per_character(x, y, parameters):
     loss = float(-np.sum(y * np.log(y_pred)) / n_characters)
     perplexity = float(np.exp(loss))
     return loss, perplexity
+
+
+# From solutions/09_gru.py
+@validated
+def gru_cell_forward(xt, a_prev, parameters):
+    """One time step of a GRU, forward.
+
+    Arguments:
+    xt -- input at time step t, array of shape (n_x, m)
+    a_prev -- hidden state at time step t-1, array of shape (n_a, m)
+    parameters -- dict with
+        Wz, bz -- update gate: weights (n_a, n_a + n_x) acting on [a_prev; xt], bias (n_a, 1)
+        Wr, br -- reset gate: weights (n_a, n_a + n_x) acting on [a_prev; xt], bias (n_a, 1)
+        Wh, bh -- candidate: weights (n_a, n_a + n_x) acting on [rt * a_prev; xt], bias (n_a, 1)
+        Wy, by -- output layer: weights (n_y, n_a), bias (n_y, 1)
+
+    Returns:
+    a_next -- hidden state at time step t, shape (n_a, m)
+    yt_pred -- prediction (softmax probabilities) at time step t, shape (n_y, m)
+    cache -- (a_next, a_prev, zt, rt, hht, xt, parameters), for the backward pass: zt and rt
+             the update and reset gates, hht the candidate h~, each (n_a, m)
+    """
+    Wz, bz = parameters["Wz"], parameters["bz"]  # update gate: (n_a, n_a + n_x), (n_a, 1)
+    Wr, br = parameters["Wr"], parameters["br"]  # reset gate
+    Wh, bh = parameters["Wh"], parameters["bh"]  # candidate
+    Wy, by = parameters["Wy"], parameters["by"]  # output layer: (n_y, n_a), (n_y, 1)
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m): [a_prev; xt]
+    zt = sigmoid(Wz @ concat + bz)  # (n_a, m) update gate: how much of a_prev to keep
+    rt = sigmoid(Wr @ concat + br)  # (n_a, m) reset gate: how much of a_prev the candidate reads
+    concat_reset = np.concatenate([rt * a_prev, xt], axis=0)  # (n_a + n_x, m): reset BEFORE Wh
+    hht = np.tanh(Wh @ concat_reset + bh)  # (n_a, m) candidate h~
+    a_next = zt * a_prev + (1 - zt) * hht  # (n_a, m): a convex combination, entry by entry
+    yt_pred = softmax(Wy @ a_next + by)  # (n_y, m)
+    cache = (a_next, a_prev, zt, rt, hht, xt, parameters)
+    return a_next, yt_pred, cache
+
+
+# From solutions/09_gru.py
+@validated
+def gru_forward(x, a0, parameters):
+    """Forward pass of a GRU over a whole sequence.
+
+    Arguments:
+    x -- input for every time step, array of shape (n_x, m, T_x)
+    a0 -- initial hidden state, array of shape (n_a, m)
+    parameters -- dict with Wz, Wr, Wh (n_a, n_a + n_x), bz, br, bh (n_a, 1), Wy (n_y, n_a),
+                  by (n_y, 1)
+
+    Returns:
+    a -- hidden states of every time step, shape (n_a, m, T_x)
+    y_pred -- predictions of every time step, shape (n_y, m, T_x)
+    caches -- tuple (list of the T_x step caches, x), what the backward pass needs
+    """
+    n_x, m, T_x = x.shape  # x: (n_x, m, T_x)
+    n_y, n_a = parameters["Wy"].shape  # Wy: (n_y, n_a)
+    caches = []  # will hold the T_x step caches, in time order
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    a_next = a0  # (n_a, m)
+    for t in range(T_x):
+        a_next, yt_pred, cache = gru_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        caches.append(cache)
+    caches = (caches, x)
+    return a, y_pred, caches
+
+
+# From solutions/09_gru.py
+@validated
+def gru_cell_backward(da_next, cache):
+    """Backward pass of one time step of a GRU.
+
+    Arguments:
+    da_next -- gradient of the loss with respect to a_next (all of it: from the output and
+               from step t+1), shape (n_a, m)
+    cache -- (a_next, a_prev, zt, rt, hht, xt, parameters) stored by gru_cell_forward
+
+    Returns:
+    gradients -- dict with
+        dxt -- gradient with respect to xt, shape (n_x, m)
+        da_prev -- gradient with respect to a_prev, shape (n_a, m)
+        dWz, dWr, dWh -- gradients with respect to the gate weights, each (n_a, n_a + n_x)
+        dbz, dbr, dbh -- gradients with respect to the gate biases, each (n_a, 1)
+    """
+    a_next, a_prev, zt, rt, hht, xt, parameters = cache
+    Wz, Wr, Wh = parameters["Wz"], parameters["Wr"], parameters["Wh"]  # (n_a, n_a + n_x)
+    n_a = a_prev.shape[0]
+    # a_next = zt * a_prev + (1 - zt) * hht: each factor gets da_next times its partner.
+    duh = da_next * (1 - zt) * (1 - hht**2)  # (n_a, m) at the candidate's pre-activation
+    duz = da_next * (a_prev - hht) * zt * (1 - zt)  # (n_a, m): zt multiplies a_prev AND -hht
+    concat = np.concatenate([a_prev, xt], axis=0)  # (n_a + n_x, m), what the gates read
+    concat_reset = np.concatenate([rt * a_prev, xt], axis=0)  # what the candidate read
+    dWh = duh @ concat_reset.T  # (n_a, n_a + n_x)
+    dbh = np.sum(duh, axis=1, keepdims=True)  # (n_a, 1)
+    dconcat_reset = Wh.T @ duh  # (n_a + n_x, m)
+    dreset_product = dconcat_reset[:n_a]  # (n_a, m): the gradient at rt * a_prev
+    dur = dreset_product * a_prev * rt * (1 - rt)  # (n_a, m): path 1 of the reset product
+    dWz = duz @ concat.T
+    dbz = np.sum(duz, axis=1, keepdims=True)
+    dWr = dur @ concat.T
+    dbr = np.sum(dur, axis=1, keepdims=True)
+    dconcat = Wz.T @ duz + Wr.T @ dur  # (n_a + n_x, m): concat fed both gates
+    # a_prev reached a_next directly, through rt * a_prev (path 2), and through both gates.
+    da_prev = da_next * zt + dreset_product * rt + dconcat[:n_a]
+    dxt = dconcat_reset[n_a:] + dconcat[n_a:]  # xt fed the candidate and both gates
+    return {"dxt": dxt, "da_prev": da_prev, "dWz": dWz, "dbz": dbz, "dWr": dWr, "dbr": dbr,
+            "dWh": dWh, "dbh": dbh}
+
+
+# From solutions/09_gru.py
+@validated
+def gru_backward(da, caches):
+    """Backward pass of a GRU over a whole sequence (backpropagation through time).
+
+    Arguments:
+    da -- upstream gradient of the loss with respect to every hidden state, shape (n_a, m, T_x)
+    caches -- tuple (list of step caches, x) from gru_forward
+
+    Returns:
+    gradients -- dict with
+        dx -- gradient with respect to the inputs, shape (n_x, m, T_x)
+        da0 -- gradient with respect to the initial hidden state, shape (n_a, m)
+        dWz, dWr, dWh -- gradients with respect to the gate weights, each (n_a, n_a + n_x)
+        dbz, dbr, dbh -- gradients with respect to the gate biases, each (n_a, 1)
+    """
+    step_caches, x = caches
+    n_x, m, T_x = x.shape
+    n_a = da.shape[0]
+    dx = np.zeros((n_x, m, T_x))
+    dWz, dWr, dWh = (np.zeros((n_a, n_a + n_x)) for _ in range(3))  # sums over the steps
+    dbz, dbr, dbh = (np.zeros((n_a, 1)) for _ in range(3))
+    da_carried = np.zeros((n_a, m))  # what step t+1 sends back to a<t>; nothing after T_x
+    for t in reversed(range(T_x)):
+        # a<t> gets the output's gradient plus step t+1's.
+        gradients = gru_cell_backward(da[:, :, t] + da_carried, step_caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        da_carried = gradients["da_prev"]
+        dWz += gradients["dWz"]
+        dWr += gradients["dWr"]
+        dWh += gradients["dWh"]
+        dbz += gradients["dbz"]
+        dbr += gradients["dbr"]
+        dbh += gradients["dbh"]
+    da0 = da_carried
+    return {"dx": dx, "da0": da0, "dWz": dWz, "dbz": dbz, "dWr": dWr, "dbr": dbr,
+            "dWh": dWh, "dbh": dbh}

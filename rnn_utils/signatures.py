@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rnn_utils.params import LSTM_SHAPES, RNN_SHAPES
+from rnn_utils.params import GRU_SHAPES, LSTM_SHAPES, RNN_SHAPES
 from rnn_utils.shapes import ShapeError, _bind, check_parameters, check_shape
 
 
@@ -75,6 +75,16 @@ RNN_PARAMETER_GRADIENTS = {"d" + name: shape for name, shape in RNN_SHAPES.items
 GATE_GRADIENTS = {name: ("n_a", "n_a+n_x") if name.startswith("dW") else ("n_a", 1)
                   for name in ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")}
 
+# The GRU: a step cache as gru_cell_forward stores it (zt update gate, rt reset gate, hht the
+# candidate h~), the caches of gru_forward, and the gradients of the three gates.
+GRU_STEP_CACHE = Entries((
+    ("a_next", ("n_a", "m")), ("a_prev", ("n_a", "m")), ("zt", ("n_a", "m")),
+    ("rt", ("n_a", "m")), ("hht", ("n_a", "m")), ("xt", ("n_x", "m")),
+    ("parameters", GRU_SHAPES)))
+GRU_CACHES = Entries((("list of step caches", Steps(GRU_STEP_CACHE)), ("x", ("n_x", "m", "T_x"))))
+GRU_GATE_GRADIENTS = {name: ("n_a", "n_a+n_x") if name.startswith("dW") else ("n_a", 1)
+                      for name in ("dWz", "dbz", "dWr", "dbr", "dWh", "dbh")}
+
 SIGNATURES = {
     "rnn_cell_forward": Signature(
         arguments={"xt": ("n_x", "m"), "a_prev": ("n_a", "m"), "parameters": RNN_SHAPES},
@@ -129,6 +139,24 @@ SIGNATURES = {
     "lstm_backward": Signature(
         arguments={"da": ("n_a", "m", "T_x"), "caches": LSTM_CACHES},
         returns={"dx": ("n_x", "m", "T_x"), "da0": ("n_a", "m"), **GATE_GRADIENTS},
+        returns_dict=True,
+    ),
+    "gru_cell_forward": Signature(
+        arguments={"xt": ("n_x", "m"), "a_prev": ("n_a", "m"), "parameters": GRU_SHAPES},
+        returns={"a_next": ("n_a", "m"), "yt_pred": ("n_y", "m"), "cache": None},
+    ),
+    "gru_forward": Signature(
+        arguments={"x": ("n_x", "m", "T_x"), "a0": ("n_a", "m"), "parameters": GRU_SHAPES},
+        returns={"a": ("n_a", "m", "T_x"), "y_pred": ("n_y", "m", "T_x"), "caches": None},
+    ),
+    "gru_cell_backward": Signature(
+        arguments={"da_next": ("n_a", "m"), "cache": GRU_STEP_CACHE},
+        returns={"dxt": ("n_x", "m"), "da_prev": ("n_a", "m"), **GRU_GATE_GRADIENTS},
+        returns_dict=True,
+    ),
+    "gru_backward": Signature(
+        arguments={"da": ("n_a", "m", "T_x"), "caches": GRU_CACHES},
+        returns={"dx": ("n_x", "m", "T_x"), "da0": ("n_a", "m"), **GRU_GATE_GRADIENTS},
         returns_dict=True,
     ),
     "clip": Signature(

@@ -1,4 +1,4 @@
-"""Training a vanilla RNN or an LSTM on the first-symbol task, with the student's own BPTT.
+"""Training a vanilla RNN, an LSTM or a GRU on the first-symbol task, with the student's own BPTT.
 
 train() runs a forward pass and BPTT with the functions it is given (the student's rnn_forward /
 rnn_backward or lstm_forward / lstm_backward), adds its own output layer read at the last step
@@ -41,12 +41,17 @@ import numpy as np
 
 from rnn_utils import reference
 from rnn_utils.data import first_symbol_task
-from rnn_utils.params import initialize_lstm_parameters, initialize_rnn_parameters
+from rnn_utils.params import (
+    initialize_gru_parameters,
+    initialize_lstm_parameters,
+    initialize_rnn_parameters,
+)
 
-# The output layer's weight is called Wya in the RNN's parameter dict and Wy in the LSTM's.
-OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy"}
+# The output layer's weight is called Wya in the RNN's parameter dict, Wy in the LSTM's and GRU's.
+OUTPUT_WEIGHT = {"rnn": "Wya", "lstm": "Wy", "gru": "Wy"}
 # Starting points used unless train() is told otherwise (see the module docstring for why).
-DEFAULT_INIT = {"rnn": {}, "lstm": {"scale": 2.0, "forget_bias": 3.0, "input_bias": -2.0}}
+DEFAULT_INIT = {"rnn": {}, "lstm": {"scale": 2.0, "forget_bias": 3.0, "input_bias": -2.0},
+                "gru": {"update_bias": 2.0}}
 # A vanilla RNN at a learning rate where the unclipped run blows up; clipped by norm, it learns.
 EXPLODING = {"T": 10, "n_a": 16, "learning_rate": 2.0, "steps": 150, "max_norm": 0.25}
 # RNN against LSTM as T grows: train() keyword arguments per model (both clipped by norm).
@@ -55,15 +60,23 @@ LENGTH_SETTINGS = {
     "rnn": {"n_a": 16, "learning_rate": 2.0, "steps": 150, "max_norm": 0.25},
     "lstm": {"n_a": 16, "learning_rate": 3.0, "steps": 400, "max_norm": 1.0},
 }
+# Lesson 09: the GRU, the LSTM and the RNN at (about) the same number of recurrent parameters,
+# on the first-symbol task at T = 40, 400 steps each (see benchmarks/gru_training.py).
+EQUAL_BUDGET_T = 40
+EQUAL_BUDGET = {
+    "gru": {"n_a": 19, "learning_rate": 3.0, "steps": 400, "max_norm": 1.0},  # 1 425
+    "lstm": {"n_a": 16, "learning_rate": 3.0, "steps": 400, "max_norm": 1.0},  # 1 408
+    "rnn": {"n_a": 35, "learning_rate": 2.0, "steps": 400, "max_norm": 0.25},  # 1 435
+}
 HISTORY_KEYS = ("loss", "gradient_norm", "clipped_gradient_norm", "accuracy")
 
 
 def initial_parameters(model, n_x, n_a, n_y, seed=0, scale=1.0, forget_bias=0.0,
-                       input_bias=0.0):
+                       input_bias=0.0, update_bias=0.0):
     """Seeded starting parameters of ``model``.
 
     Arguments:
-    model -- "rnn" or "lstm"
+    model -- "rnn", "lstm" or "gru"
     n_x, n_a, n_y -- sizes of the input, the hidden state and the output (the symbols)
     seed -- seed of initialize_rnn_parameters / initialize_lstm_parameters
     scale -- weights drawn from N(0, (scale / sqrt(fan_in))^2), as in those functions
@@ -72,15 +85,22 @@ def initial_parameters(model, n_x, n_a, n_y, seed=0, scale=1.0, forget_bias=0.0,
                    gradient -- is carried from step to step from the start
     input_bias -- LSTM only: starting value of bi. A negative value (sigmoid(-2) = 0.12) keeps
                   the distractor steps from flooding the cell state
+    update_bias -- GRU only: starting value of bz. A positive value (sigmoid(2) = 0.88) makes
+                   the update gate keep the state, and pass its gradient back, from the start
 
     Returns:
-    parameters -- the dict of lesson 01 (RNN: Wax, Waa, Wya, ba, by) or of lesson 05 (LSTM:
-                  Wf, Wi, Wc, Wo, bf, bi, bc, bo, Wy, by)
+    parameters -- the dict of lesson 01 (RNN: Wax, Waa, Wya, ba, by), of lesson 05 (LSTM:
+                  Wf, Wi, Wc, Wo, bf, bi, bc, bo, Wy, by) or of lesson 09 (GRU: Wz, Wr, Wh,
+                  bz, br, bh, Wy, by)
     """
     if model == "rnn":
         return initialize_rnn_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
+    if model == "gru":
+        parameters = initialize_gru_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
+        parameters["bz"] = np.full((n_a, 1), float(update_bias))  # (n_a, 1)
+        return parameters
     if model != "lstm":
-        raise ValueError(f'model must be "rnn" or "lstm", got {model!r}')
+        raise ValueError(f'model must be "rnn", "lstm" or "gru", got {model!r}')
     parameters = initialize_lstm_parameters(n_x, n_a, n_y, seed=seed, scale=scale)
     parameters["bf"] = np.full((n_a, 1), float(forget_bias))  # (n_a, 1)
     parameters["bi"] = np.full((n_a, 1), float(input_bias))  # (n_a, 1)
@@ -126,7 +146,7 @@ def gradients_of(model, x, y, parameters, functions):
     """One forward and backward pass through ``functions``: loss, accuracy, all gradients.
 
     Arguments:
-    model -- "rnn" or "lstm"
+    model -- "rnn", "lstm" or "gru"
     x -- inputs, shape (n_x, m, T); y -- targets, one-hot, shape (n_y, m)
     parameters -- the model's dict (see initial_parameters)
     functions -- dict with "forward" and "backward": rnn_forward / rnn_backward or
@@ -163,7 +183,7 @@ def train(model, x, y, n_a, steps, learning_rate, functions, max_norm=None, seed
     not finite (NaN or inf: the run blew up) ends the run; the remaining entries are NaN.
 
     Arguments:
-    model -- "rnn" or "lstm"
+    model -- "rnn", "lstm" or "gru"
     x -- inputs, shape (n_x, m, T), e.g. from data.first_symbol_task
     y -- targets, one-hot, shape (n_y, m)
     n_a -- number of hidden units
@@ -229,7 +249,10 @@ def take_step(history, step, parameters, loss, accuracy, gradients, learning_rat
 
 
 # The recurrent parameters of each model: what stack_models puts side by side.
-RECURRENT = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "Wi", "Wc", "Wo", "bf", "bi", "bc", "bo")}
+RECURRENT = {"rnn": ("Wax", "Waa", "ba"), "lstm": ("Wf", "Wi", "Wc", "Wo", "bf", "bi", "bc", "bo"),
+             "gru": ("Wz", "Wr", "Wh", "bz", "br", "bh")}
+# The models whose weights act on a stack [a_prev; xt] (for the GRU's Wh: [r * a_prev; xt]).
+STACKED = ("lstm", "gru")
 
 
 def block_diagonal(blocks):
@@ -250,7 +273,7 @@ def stack_models(model, parameter_list):
     model's block of a<T> with that model's own output layer.
 
     Arguments:
-    model -- "rnn" or "lstm"
+    model -- "rnn", "lstm" or "gru"
     parameter_list -- K parameter dicts of the same sizes (see initial_parameters)
 
     Returns:
@@ -265,7 +288,7 @@ def stack_models(model, parameter_list):
         arrays = [parameters[name] for parameters in parameter_list]
         if name == "Waa":
             stacked[name] = block_diagonal(arrays)
-        elif name.startswith("W") and model == "lstm":  # acts on [a_prev; xt]
+        elif name.startswith("W") and model in STACKED:  # acts on [a_prev; xt]
             stacked[name] = np.concatenate([block_diagonal([W[:, :n_a] for W in arrays]),
                                             np.concatenate([W[:, n_a:] for W in arrays])], axis=1)
         else:  # Wax and every bias: stacked by rows
@@ -288,7 +311,7 @@ def split_gradients(model, gradients, n_models):
             wide = gradients["d" + name]
             if name == "Waa":
                 own["d" + name] = wide[rows, rows]
-            elif name.startswith("W") and model == "lstm":
+            elif name.startswith("W") and model in STACKED:
                 own["d" + name] = np.concatenate([wide[rows, rows],
                                                   wide[rows, n_models * n_a:]], axis=1)
             else:

@@ -8,6 +8,8 @@ family in their own module.
 from rnn_utils.checks.clipping import check_clip, check_clip_by_norm
 from rnn_utils.checks.framework import CheckFailure
 from rnn_utils.checks.gradient_checking import check_numerical_gradient
+from rnn_utils.checks.gru_backward import check_gru_backward, check_gru_cell_backward
+from rnn_utils.checks.gru_forward import check_gru_cell_forward, check_gru_forward
 from rnn_utils.checks.language_model import (
     check_adagrad_update,
     check_loss_per_character,
@@ -27,6 +29,10 @@ __all__ = [
     "check_adagrad_update",
     "check_clip",
     "check_clip_by_norm",
+    "check_gru_backward",
+    "check_gru_cell_backward",
+    "check_gru_cell_forward",
+    "check_gru_forward",
     "check_lstm_backward",
     "check_lstm_cell_backward",
     "check_lstm_cell_forward",

@@ -42,6 +42,8 @@ HELPERS = {
     "rnn_backward": ("rnn_cell_backward",),
     "lstm_forward": ("lstm_cell_forward",),
     "lstm_backward": ("lstm_cell_backward",),
+    "gru_forward": ("gru_cell_forward",),
+    "gru_backward": ("gru_cell_backward",),
     "training_step": ("rnn_forward", "softmax_cross_entropy", "output_layer_backward",
                       "rnn_backward", "clip_by_norm", "adagrad_update"),
     "train_truncated": ("training_step",),

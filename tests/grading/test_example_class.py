@@ -187,6 +187,37 @@ def test_lesson_08_seeded_bugs_get_their_diagnoses(graded_08):
     assert "state is not carried" in row(graded_08, "frank", "train_truncated")["message"]
 
 
+# ---- lesson 09 (the GRU), graded apart ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def graded_09(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example09") / "out"
+    code = main(["grade", str(CLASS), "--out", str(out), "--jobs", "2", "--timeout", "120",
+                 "--lessons", "09_gru"])
+    return {"code": code, "rows": read_csv(out / "grades.csv")}
+
+
+def test_lesson_09_verdicts_are_the_known_ones(graded_09):
+    assert graded_09["code"] == 0
+    expected = {(r["student"], r["exercise"]): (r["points"], r["status"])
+                for r in read_csv(CLASS / "expected_09.csv")}
+    got = {(r["student"], r["exercise"]): (r["points"], r["status"]) for r in graded_09["rows"]
+           if r["student"] in {student for student, _ in expected}}
+    assert got == expected
+    missing = [r for r in graded_09["rows"] if r["student"] not in {"alice", "carol"}]
+    assert missing and all(r["status"] == "missing" for r in missing)
+
+
+def test_lesson_09_seeded_bugs_get_their_diagnoses(graded_09):
+    assert "zt and 1 - zt are swapped" in row(graded_09, "carol", "gru_cell_forward")["message"]
+    assert "the gradient from step t+1 is forgotten" in row(graded_09, "carol",
+                                                            "gru_backward")["message"]
+    assert row(graded_09, "carol", "gru_cell_forward")["mistake"] == \
+        "gru_cell_forward/update-gate-swapped"
+    assert row(graded_09, "carol", "gru_backward")["mistake"] == "gru_backward/da-not-carried"
+
+
 # ---- one submission at a time: the same verdicts as the batch ---------------------------------
 
 

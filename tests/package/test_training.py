@@ -16,6 +16,7 @@ from rnn_utils.data import first_symbol_task  # noqa: E402
 
 RNN = {"forward": reference.rnn_forward, "backward": reference.rnn_backward}
 LSTM = {"forward": reference.lstm_forward, "backward": reference.lstm_backward}
+GRU = {"forward": reference.gru_forward, "backward": reference.gru_backward}
 
 
 @pytest.fixture(autouse=True)
@@ -46,11 +47,12 @@ def test_task_deterministic_and_seeded():
     assert not np.array_equal(first, other)
 
 
-@pytest.mark.parametrize("functions, model", [(RNN, "rnn"), (LSTM, "lstm")])
+@pytest.mark.parametrize("functions, model", [(RNN, "rnn"), (LSTM, "lstm"), (GRU, "gru")])
 def test_gradients_match_central_differences(functions, model):
     """The gradient train() steps along is the gradient of the loss it records."""
     x, y = first_symbol_task(4, 3, n_symbols=2, seed=0)
-    parameters = training.initial_parameters(model, 3, 3, 2, seed=1, forget_bias=1.0)
+    parameters = training.initial_parameters(model, 3, 3, 2, seed=1, forget_bias=1.0,
+                                             update_bias=1.0)
     _, _, gradients = training.gradients_of(model, x, y, parameters, functions)
     assert set(gradients) == {"d" + name for name in parameters}
     for name, value in parameters.items():
@@ -156,7 +158,8 @@ def test_plot_learning_curves_one_line_per_run_and_a_cross_where_it_blew_up():
 
 
 @pytest.mark.parametrize("functions, model, learning_rate", [(RNN, "rnn", 1.0),
-                                                             (LSTM, "lstm", 3.0)])
+                                                             (LSTM, "lstm", 3.0),
+                                                             (GRU, "gru", 3.0)])
 def test_train_seeds_runs_what_train_runs_for_each_seed(functions, model, learning_rate):
     x, y = first_symbol_task(4, 5, seed=0)
     seeds = (0, 3, 7)
@@ -190,6 +193,32 @@ def test_stack_models_is_block_diagonal_and_split_gradients_undoes_it():
         assert set(own) == {"d" + name for name in training.RECURRENT["lstm"]}
         for name in training.RECURRENT["lstm"]:
             np.testing.assert_array_equal(own["d" + name], run[name])
+
+
+def test_stack_models_of_grus_runs_each_gru_unchanged():
+    # The reset gate scales a_prev elementwise, so block-diagonal recurrent weights keep the
+    # models apart: the wide forward pass holds each GRU's own states.
+    x, _ = first_symbol_task(4, 6, seed=0)
+    runs = [training.initial_parameters("gru", 5, 3, 4, seed=seed, update_bias=1.0)
+            for seed in (1, 2)]
+    stacked = training.stack_models("gru", runs)
+    assert stacked["Wh"].shape == (6, 6 + 5) and stacked["bz"].shape == (6, 1)
+    wide = reference.gru_forward(x, np.zeros((6, 4)), stacked)[0]
+    for k, run in enumerate(runs):
+        alone = reference.gru_forward(x, np.zeros((3, 4)), run)[0]
+        np.testing.assert_allclose(wide[3 * k:3 * (k + 1)], alone, rtol=1e-12, atol=1e-14)
+    gradients = {"d" + name: value for name, value in stacked.items()}
+    for run, own in zip(runs, training.split_gradients("gru", gradients, 2)):
+        for name in training.RECURRENT["gru"]:
+            np.testing.assert_array_equal(own["d" + name], run[name])
+
+
+def test_initial_parameters_of_a_gru_open_the_update_gate():
+    parameters = training.initial_parameters("gru", 5, 3, 4, seed=0, update_bias=2.0)
+    np.testing.assert_array_equal(parameters["bz"], np.full((3, 1), 2.0))
+    assert set(parameters) == {"Wz", "bz", "Wr", "br", "Wh", "bh", "Wy", "by"}
+    with pytest.raises(ValueError, match='"rnn", "lstm" or "gru"'):
+        training.initial_parameters("transformer", 5, 3, 4)
 
 
 def test_train_seeds_a_run_that_blows_up_leaves_the_others_alone():
