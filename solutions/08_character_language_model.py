@@ -597,16 +597,6 @@ print(f"perplexity = exp(loss): {bool(np.isclose(held_perplexity, np.exp(held_lo
       f"{np.exp(bigram_held_out):.1f} for the bigram and 27 for the uniform model")
 
 # %% [markdown]
-# ## Explore: temperature and seed
-#
-# Move the temperature and change the seed: twelve names sampled live by your `sample` from
-# seed 0's model (a star marks a name of the list), beside the distribution of the first
-# letter at that temperature. Where do the names stop looking like names?
-
-# %% tags=["nbval-ignore-output"]
-explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature=1.0, seed=0)
-
-# %% [markdown]
 # ## Summary
 #
 # - A character-level language model predicts the next character at every step; the end
@@ -630,11 +620,21 @@ explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature
 # ## Going further (optional)
 #
 # Nothing graded depends on this section, and the core of the lesson ends above: take it now
-# or come back to it. The fast path of the training runs, checked against your
-# `train_truncated`; four experiments over five seeds (samples at several temperatures; the
+# or come back to it. A live sampling explorer; the fast path of the training runs, checked
+# against your `train_truncated`; four experiments over five seeds (samples at several temperatures; the
 # RNN against an LSTM of the same size; the truncation window $k$; clipping with Adagrad and
 # with plain gradient descent); the whole training loop in PyTorch; and five exercises.
 #
+# ### Explore: temperature and seed
+#
+# Move the temperature and change the seed: twelve names sampled live by your `sample` from
+# seed 0's model (a star marks a name of the list), beside the distribution of the first
+# letter at that temperature. Where do the names stop looking like names?
+
+# %% tags=["nbval-ignore-output"]
+explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature=1.0, seed=0)
+
+# %% [markdown]
 # ### Your functions, and the fast path
 #
 # Your `train_truncated` runs the course's step-by-step functions (lesson 02's loop of

@@ -26,11 +26,10 @@
 # shapes match" rule), lessons 05-06 (gates, the stack $[a^{\langle t-1 \rangle}; x^{\langle t
 # \rangle}]$, the sigmoid's slope $s(1 - s)$ written with the gate's value).
 #
-# **Time.** The core path, up to the check of `gru_backward`, takes about 75 minutes for a
-# student who has done lessons 05 and 06: 25 for the forward pass, 40 for the derivation and
-# the backward functions, 10 for the two experiments (the notebook runs in well under a
-# minute). The PyTorch section and "Going further" add
-# about 20 minutes; nothing graded depends on them.
+# **Time.** About 90 minutes for the core, up to the summary, for a student who has done
+# lessons 05 and 06 (25 for the forward pass, 50 for the derivation and the backward functions,
+# the rest for experiment 1); 40 more for the optional Going further at the end (a second
+# experiment, PyTorch's `nn.GRU`, exercises). The estimate is `benchmarks/lesson_time.py`'s.
 #
 # **Your earlier code is not needed here.** This notebook uses only what you write in it, plus
 # the course's reference `rnn_forward`, `rnn_backward`, `lstm_forward` and `lstm_backward` for
@@ -202,7 +201,6 @@ def gru_cell_forward(xt, a_prev, parameters):
     cache = (a_next, a_prev, zt, rt, hht, xt, parameters)
     return a_next, yt_pred, cache
 
-
 # %% points=3
 check_gru_cell_forward(gru_cell_forward)
 
@@ -244,7 +242,6 @@ def gru_forward(x, a0, parameters):
     ### END SOLUTION
     caches = (caches, x)
     return a, y_pred, caches
-
 
 # %% points=2
 check_gru_forward(gru_forward)
@@ -391,7 +388,6 @@ def gru_cell_backward(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWz": dWz, "dbz": dbz, "dWr": dWr, "dbr": dbr,
             "dWh": dWh, "dbh": dbh}
 
-
 # %% points=5
 check_gru_cell_backward(gru_cell_backward)
 
@@ -486,7 +482,6 @@ def gru_backward(da, caches):
     ### END SOLUTION
     return {"dx": dx, "da0": da0, "dWz": dWz, "dbz": dbz, "dWr": dWr, "dbr": dbr,
             "dWh": dWh, "dbh": dbh}
-
 
 # %% points=3
 check_gru_backward(gru_backward)
@@ -600,7 +595,40 @@ figure.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## Experiment 2: learning a long dependency, at equal cost
+# ## Summary
+#
+# - The GRU has one state and three affine maps of $(n_a, n_a + n_x)$: update gate $z$, reset
+#   gate $r$ (sigmoids, on $[a_{prev}; x]$) and candidate $\tilde h$ (tanh, on
+#   $[r \odot a_{prev}; x]$); $a = z \odot a_{prev} + (1 - z) \odot \tilde h$. Three quarters of
+#   an LSTM's parameters at the same $n_a$. Cache: `(a_next, a_prev, zt, rt, hht, xt,
+#   parameters)`.
+# - Backward: the convex combination gives $du_h = da \odot (1 - z) \odot (1 - \tilde h^2)$ and
+#   $du_z = da \odot (a_{prev} - \tilde h) \odot z(1 - z)$; the candidate's weights get
+#   $du_h \tilde s^\top$ with the **reset** stack; the product $r \odot a_{prev}$ sends its
+#   gradient two ways, to the reset gate ($\odot a_{prev}$) and to $a_{prev}$ ($\odot r$).
+# - `da_prev` adds four roads: direct ($da \odot z$), through $r \odot a_{prev}$, through both
+#   gates' stack. The direct road has no matrix and no slope: over $d$ steps it is a product of
+#   update gates. At the same parameter count a GRU with $b_z = +2$ passes about $10^{-2}$ of
+#   the gradient 49 steps back, at least ten thousand times an RNN's, one to three orders below
+#   an LSTM with $b_f = +2$; with $b_z = -2$ it passes less than the RNN.
+# - (Going further) Trained on lesson 07's task at $T = 40$ with the budget of an LSTM with
+#   $n_a = 16$, the GRU started with $b_z = +2$ learned in every run, the same GRU with
+#   $b_z = 0$ in at most one of five, an RNN in some: the lighter gate gives the memory, if it
+#   starts open.
+# - (Going further) PyTorch's `nn.GRU` orders its gates r, z, n, has two biases, and resets
+#   **after** the product, $r \odot (W_{hn} h + b_{hn})$: a different function from Cho's GRU,
+#   equal only for a diagonal $W_{hn}$ (or $r = 1$).
+
+# %% [markdown]
+# ## Going further (optional)
+#
+# Nothing graded depends on this section, and the core of the lesson ends above: take it now
+# or come back to it. A second experiment (the GRU on lesson 07's long-range task, at the
+# LSTM's parameter budget), PyTorch's `nn.GRU` written out and compared with ours, five
+# exercises, and more to try.
+
+# %% [markdown]
+# ### Experiment 2: learning a long dependency, at equal cost
 #
 # A gradient that reaches far back is a precondition, not a result. So train. Lesson 07's
 # first-symbol task: a symbol (one of 4) at step 1, then 39 steps of distractors; at step 40
@@ -678,7 +706,7 @@ plt.show()
 # good exercise. The claim is about these settings.)
 
 # %% [markdown]
-# ## From this notebook to PyTorch's `nn.GRU`
+# ### From this notebook to PyTorch's `nn.GRU`
 #
 # `torch.nn.GRU(input_size=n_x, hidden_size=n_a)` documents its cell as
 #
@@ -770,36 +798,13 @@ print("diagonal W_hn: the same hidden states:", bool(agree))
 # $W_{hh} h$ serve all three blocks at once (the reset comes after it), which is faster on a
 # GPU. But a model trained in one form cannot be run in the other, and a gradient written for
 # one is wrong for the other (exercise 5 derives PyTorch's).
-#
-# ## Summary
-#
-# - The GRU has one state and three affine maps of $(n_a, n_a + n_x)$: update gate $z$, reset
-#   gate $r$ (sigmoids, on $[a_{prev}; x]$) and candidate $\tilde h$ (tanh, on
-#   $[r \odot a_{prev}; x]$); $a = z \odot a_{prev} + (1 - z) \odot \tilde h$. Three quarters of
-#   an LSTM's parameters at the same $n_a$. Cache: `(a_next, a_prev, zt, rt, hht, xt,
-#   parameters)`.
-# - Backward: the convex combination gives $du_h = da \odot (1 - z) \odot (1 - \tilde h^2)$ and
-#   $du_z = da \odot (a_{prev} - \tilde h) \odot z(1 - z)$; the candidate's weights get
-#   $du_h \tilde s^\top$ with the **reset** stack; the product $r \odot a_{prev}$ sends its
-#   gradient two ways, to the reset gate ($\odot a_{prev}$) and to $a_{prev}$ ($\odot r$).
-# - `da_prev` adds four roads: direct ($da \odot z$), through $r \odot a_{prev}$, through both
-#   gates' stack. The direct road has no matrix and no slope: over $d$ steps it is a product of
-#   update gates. At the same parameter count a GRU with $b_z = +2$ passes about $10^{-2}$ of
-#   the gradient 49 steps back, at least ten thousand times an RNN's, one to three orders below
-#   an LSTM with $b_f = +2$; with $b_z = -2$ it passes less than the RNN.
-# - Trained on lesson 07's task at $T = 40$ with the budget of an LSTM with $n_a = 16$, the GRU
-#   started with $b_z = +2$ learned in every run, the same GRU with $b_z = 0$ in none, an RNN in
-#   some: the lighter gate gives the memory, if it starts open.
-# - PyTorch's `nn.GRU` orders its gates r, z, n, has two biases, and resets **after** the
-#   product, $r \odot (W_{hn} h + b_{hn})$: a different function from Cho's GRU, equal only for
-#   a diagonal $W_{hn}$ (or $r = 1$).
 
 # %% [markdown]
-# ## Exercises
+# ### Exercises
 #
 # Answer on paper or in a new cell; the solution version of this notebook has the answers.
 #
-# ### Exercise 1: what a GRU costs
+# #### Exercise 1: what a GRU costs
 #
 # With $n_x = 50$, $n_a = 128$, $n_y = 10$, how many parameters has the GRU with its output
 # layer (the LSTM of lesson 05 had 92 938)? How many has `nn.GRU(50, 128)`? Which arrays of a
@@ -814,7 +819,7 @@ print("diagonal W_hn: the same hidden states:", bool(agree))
 # the previous `a_next`, `xt` a view into `x`, `parameters` shared).
 
 # %% [markdown]
-# ### Exercise 2: gates stuck open or shut
+# #### Exercise 2: gates stuck open or shut
 #
 # What does the GRU compute, and what does `gru_backward` carry back along the direct road,
 # when (a) $z = 1$ at every step; (b) $z = 0$ and $r = 1$ at every step?
@@ -829,7 +834,7 @@ print("diagonal W_hn: the same hidden states:", bool(agree))
 # $W_h^\top$ and the tanh slope only, with the RNN's vanishing products.
 
 # %% [markdown]
-# ### Exercise 3: a bounded state without a tanh
+# #### Exercise 3: a bounded state without a tanh
 #
 # Show that if every entry of $a^{\langle 0 \rangle}$ lies in $(-1, 1)$, so does every entry of
 # every $a^{\langle t \rangle}$. Why does the GRU need no tanh on its new state, unlike the
@@ -843,7 +848,7 @@ print("diagonal W_hn: the same hidden states:", bool(agree))
 # shown; the GRU's coupling $1 - z$ makes the sum a mean, which never leaves the interval.
 
 # %% [markdown]
-# ### Exercise 4: the update gate's gradient vanishes where the candidate agrees
+# #### Exercise 4: the update gate's gradient vanishes where the candidate agrees
 #
 # In which situation is $du_z$ exactly zero whatever `da` is, even with $z = 0.5$? What does it
 # mean for learning?
@@ -856,7 +861,7 @@ print("diagonal W_hn: the same hidden states:", bool(agree))
 # learns to choose only where there is a choice.
 
 # %% [markdown]
-# ### Exercise 5: PyTorch's reset, backward
+# #### Exercise 5: PyTorch's reset, backward
 #
 # In PyTorch's form, $u_n = W_{in} x + b_{in} + r \odot (W_{hn} h + b_{hn})$. Given $du_n$,
 # $(n_a, m)$ in our column layout, write $du_r$, the gradient of $W_{hn}$ and of $b_{hn}$, and
@@ -873,7 +878,7 @@ print("diagonal W_hn: the same hidden states:", bool(agree))
 # backward side.
 
 # %% [markdown]
-# ## Going further (optional)
+# ### More to try
 #
 # Nothing graded depends on this section.
 #

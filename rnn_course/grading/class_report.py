@@ -27,7 +27,7 @@ from pathlib import Path
 from rnn_course.grading.batch import GradeError
 from rnn_course.grading.course import Course, load_course, nbgrader
 from rnn_course.grading.mistakes import catalogue
-from rnn_course.grading.report import write_text_atomic
+from rnn_course.grading.report import restored_cell, write_text_atomic
 from rnn_course.grading.similarity import SIMILARITY_NOTE, Pair
 
 STATUSES = ("passed", "failed", "error", "timeout", "missing")
@@ -74,7 +74,8 @@ class ClassReport:
 
 
 def read_grades(out: Path) -> list[dict]:
-    """The rows of OUT/grades.csv; GradeError when there is none or it is not the grader's."""
+    """The rows of OUT/grades.csv (student ids as they were, before the grader neutralised
+    formula-like cells); GradeError when there is none or it is not the grader's."""
     path = Path(out) / "grades.csv"
     if not path.is_file():
         raise GradeError(f"{path} not found: grade the class first (rnn-course grade "
@@ -89,7 +90,7 @@ def read_grades(out: Path) -> list[dict]:
         for row in reader:
             if len(rows) >= MAX_ROWS:
                 raise GradeError(f"{path} has more than {MAX_ROWS} rows")
-            rows.append(row)
+            rows.append({**row, "student": restored_cell(row["student"])})
     return rows
 
 

@@ -39,6 +39,12 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def restored_cell(text: str) -> str:
+    """The value safe_cell wrote: its leading apostrophe taken off again (for readers of the
+    grader's own CSV files, such as rnn-course report and export)."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_START else text
+
+
 def feedback_file(student: str) -> str:
     """The feedback file of ``student``: ``<id>.md`` when the id is a short, plain file name;
     otherwise ``student-<hash>.md`` (listed in feedback/index.csv), so that any legal folder
