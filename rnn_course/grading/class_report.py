@@ -33,6 +33,7 @@ from rnn_course.grading.similarity import SIMILARITY_NOTE, Pair
 STATUSES = ("passed", "failed", "error", "timeout", "missing")
 MAX_ROWS = 200_000  # rows of grades.csv read (a class of 2,000 with 100 exercises)
 TOP = 3  # mistakes in "what to re-teach"
+NEAR_BEST = 0.8  # a section scoring this share of the best one counts as explaining the mistake
 
 
 @dataclass
@@ -151,7 +152,9 @@ def sections_of(course: Course) -> dict[str, list[tuple[str, str]]]:
 
 
 def _words(text: str) -> set[str]:
-    return {word for word in re.findall(r"[a-z_][a-z0-9_]{2,}", text.lower())}
+    """The words of ``text``, code and LaTeX alike: W_{ax}, Wax and W_ax are all "wax"."""
+    flat = re.sub(r"[_{}\\]", "", text.lower())
+    return set(re.findall(r"[a-z][a-z0-9]+", flat)) - {"the", "and", "of", "to", "is", "in"}
 
 
 def section_for(sections: list[tuple[str, str]], explanation: str) -> str:
@@ -166,8 +169,9 @@ def section_for(sections: list[tuple[str, str]], explanation: str) -> str:
               for word in set().union(*words)}
     wanted = _words(explanation)
     scores = [sum(rarity[word] for word in wanted & w) for w in words]
-    best = max(range(len(candidates)), key=lambda index: (scores[index], index))
-    return candidates[best][0]
+    # the lesson builds up to its exercise: of the sections that score near the best, the last
+    good = [index for index, score in enumerate(scores) if score >= NEAR_BEST * max(scores)]
+    return candidates[good[-1]][0]
 
 
 # ---- plots -------------------------------------------------------------------------------------
@@ -182,12 +186,14 @@ def _png(figure) -> str:
 def score_plot(report: ClassReport) -> str:
     """A histogram of the students' scores (percent of the points), as base64 PNG."""
     from matplotlib.figure import Figure  # drawn without pyplot: no backend, no window
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(6, 3))
     axes = figure.add_subplot()
     shares = [100 * points / maximum for points, maximum in report.scores.values() if maximum]
     axes.hist(shares, bins=range(0, 105, 5), color="#3b6ea5", edgecolor="white")
     axes.set(xlabel="score (% of the points)", ylabel="students", xlim=(0, 100))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole students
     figure.tight_layout()
     return _png(figure)
 
