@@ -60,6 +60,12 @@ def case_rng(seed):
     return np.random.default_rng([seed, *_CASE_SALT] if _CASE_SALT else seed)
 
 
+def case_seed(seed):
+    """An integer seed for a case's own seeded helpers (initialize_rnn_parameters): ``seed``
+    itself for the published cases, a salted one inside ``fresh_cases``."""
+    return int(case_rng(seed).integers(2**31)) if _CASE_SALT else seed
+
+
 @contextlib.contextmanager
 def fresh_cases(salt):
     """Within the block, every check draws its cases with ``salt`` mixed into each seed."""

@@ -14,7 +14,15 @@ import numpy as np
 
 from rnn_utils import reference
 from rnn_utils.activations import softmax
-from rnn_utils.checks.framework import Case, CheckFailure, Exercise, Mistake, run_check
+from rnn_utils.checks.framework import (
+    Case,
+    CheckFailure,
+    Exercise,
+    Mistake,
+    case_rng,
+    case_seed,
+    run_check,
+)
 from rnn_utils.params import initialize_rnn_parameters
 
 
@@ -31,8 +39,9 @@ def one_hot_batch(rng, n, m, T, lengths=None):
 
 
 def model(n, n_a, seed, scale=1.0):
-    """RNN parameters with the same vocabulary of size n at the input and the output."""
-    return initialize_rnn_parameters(n, n_a, n, seed=seed, scale=scale)
+    """RNN parameters with the same vocabulary of size n at the input and the output (drawn
+    anew, salted, for the grader's fresh cases)."""
+    return initialize_rnn_parameters(n, n_a, n, seed=case_seed(seed), scale=scale)
 
 
 def label(n, n_a, m=None, T=None):
@@ -62,7 +71,7 @@ def sample_cases():
         parameters = model(n, n_a, seed, scale=2.0)
         parameters["by"][0] += end_bias  # how likely the end token is
         arguments = {"parameters": parameters, "temperature": temperature,
-                     "rng": np.random.default_rng(seed), "max_length": max_length}
+                     "rng": case_rng(seed), "max_length": max_length}
         cases.append(Case(f"{label(n, n_a)}, {text}", arguments, sizes(n, n_a, 1)))
     return cases
 
@@ -200,7 +209,7 @@ def optimizer_cases(with_memory):
             (4, 1, 1502, 0.05, 0.5, "epsilon 0.5, small memory"))
     cases = []
     for n, n_a, seed, learning_rate, epsilon, text in rows:
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         parameters = model(n, n_a, seed)
         gradients = {"d" + name: rng.standard_normal(value.shape) * 0.7
                      for name, value in parameters.items()}
@@ -289,7 +298,7 @@ def training_step_cases():
             (3, 2, 1, 1, 1602, 0.05, 0.2, None))
     cases = []
     for n, n_a, m, T, seed, learning_rate, max_norm, lengths in rows:
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         x, y = one_hot_batch(rng, n, m, T, lengths)
         parameters = model(n, n_a, seed, scale=1.5)
         memory = {name: rng.random(value.shape) for name, value in parameters.items()}
@@ -369,7 +378,7 @@ def train_truncated_cases():
             (4, 3, 2, 5, 1, 1703, "k=1, a window per step"))
     cases = []
     for n, n_a, m, T, k, seed, text in rows:
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         x, y = one_hot_batch(rng, n, m, T)
         parameters = model(n, n_a, seed, scale=1.5)
         memory = {name: np.zeros(value.shape) for name, value in parameters.items()}
@@ -446,7 +455,7 @@ def loss_per_character_cases():
     rows = ((27, 6, (4, 7, 2), 1800), (5, 3, (3, 3, 1, 5, 2), 1801), (4, 2, (6,), 1802))
     cases = []
     for n, n_a, lengths, seed in rows:
-        rng = np.random.default_rng(seed)
+        rng = case_rng(seed)
         T = max(lengths)
         x, y = one_hot_batch(rng, n, len(lengths), T, lengths)
         arguments = {"x": x, "y": y, "parameters": model(n, n_a, seed, scale=1.5)}

@@ -358,3 +358,24 @@ def test_a_generator_travels_as_its_state_and_nothing_else():
     broken = {"generator": wire.encode({"bit_generator": "PCG64", "state": "x"})}
     with pytest.raises(ValueError, match="PCG64"):
         wire.decode(broken)
+
+
+def test_every_exercise_draws_fresh_cases_that_differ_from_its_published_ones():
+    """A table of the published answers (the repository has the reference and the seeds)
+    must not pass: every case that is drawn at all is drawn anew for a grading run. Only a
+    case with nothing random in it (a single class, say) may come out the same."""
+    from rnn_utils.checks import framework
+
+    def drawn(exercise, salt=None):
+        if salt is None:
+            cases = exercise.make_cases()
+        else:
+            with framework.fresh_cases(salt):
+                cases = exercise.make_cases()
+        return [json.dumps(wire.encode(case.arguments), sort_keys=True) for case in cases]
+
+    for name, exercise in sorted(EXERCISES.items()):
+        published, first, second = drawn(exercise), drawn(exercise, 11), drawn(exercise, 12)
+        random = [index for index in range(len(published)) if first[index] != second[index]]
+        assert len(random) >= len(published) - 1, name
+        assert all(first[index] != published[index] for index in random), name
