@@ -153,9 +153,16 @@ def _load_tasks(path):
         return {}
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
-    return {name: SimpleNamespace(encoded=task["cases"], helpers=tuple(task["helpers"]),
-                                  callables=tuple(task["callables"]))
-            for name, task in data.items()}
+    tasks = {}
+    for name, task in data.items():
+        sizes = [len(json.dumps(case)) for case in task["cases"]] or [0]
+        tasks[name] = SimpleNamespace(
+            encoded=task["cases"], helpers=tuple(task["helpers"]),
+            callables=tuple(task["callables"]),
+            # what the check's own data can need: a record holds every case's arguments and
+            # outputs; a helper call, the arguments of about one case
+            frame_limit=4 * sum(sizes) + 2**20, call_limit=2 * max(sizes) + 2**16)
+    return tasks
 
 
 class CaseServer:
@@ -203,12 +210,24 @@ class CaseServer:
                 self.slots.release()
 
     def _answer_one(self, connection):
+        """Answer one frame; False (the connection is closed unread) for a frame that comes
+        while no check runs, or that is larger than the running check's own data can need:
+        nothing the kernel sends is parsed before its size is known to be bounded."""
         import struct
 
         size = struct.unpack(">I", receive_exactly(connection, 4))[0]
-        if size > self.MAX_MESSAGE:
+        current = self.current
+        task = self.tasks.get(current[1]) if current else None
+        limit = min(self.MAX_MESSAGE, getattr(task, "frame_limit", self.MAX_MESSAGE))
+        if task is None or size > limit:
             return False
-        answer = self.answer(json.loads(receive_exactly(connection, size)))
+        message = json.loads(receive_exactly(connection, size))
+        if isinstance(message, dict) and message.get("op") == "call" and \
+                size > getattr(task, "call_limit", limit):
+            answer = {"error": "a helper was called with arguments far larger than this "
+                      "check's cases", "kind": "error"}
+        else:
+            answer = self.answer(message)
         body = json.dumps(answer).encode("utf-8")
         connection.sendall(struct.pack(">I", len(body)) + body)
         return True

@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -411,3 +412,51 @@ def test_any_legal_folder_name_gets_its_feedback_and_no_cell_is_a_formula(tmp_pa
         with open(tmp_path / name, encoding="utf-8", newline="") as handle:
             cells = [cell for row in csv.reader(handle) for cell in row]
         assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], name
+
+
+def test_the_case_server_parses_nothing_outside_a_check_or_beyond_its_cases():
+    """Frames are refused unread (the connection closed) while no check runs or when larger
+    than the running check's own cases can need; a helper call far larger than one case is
+    answered with an error, never run."""
+    import socket
+    import struct
+    import tempfile
+
+    from rnn_course.grading import plugin
+    from rnn_course.grading.batch import make_tasks, write_tasks
+
+    folder = Path(tempfile.mkdtemp(prefix="cs-"))  # a short path: Unix sockets allow ~100
+    tasks = plugin._load_tasks(write_tasks(make_tasks(COURSE, salt=1), folder / "tasks.json"))
+    server = plugin.CaseServer(folder / "s", tasks, 0)
+
+    def exchange(message, declared=None):
+        body = json.dumps(message).encode()
+        with socket.socket(socket.AF_UNIX) as connection:
+            connection.connect(str(folder / "s"))
+            connection.sendall(struct.pack(">I", declared or len(body))
+                               + (body[:2**16] if declared else body))
+            connection.settimeout(10)
+            try:
+                header = connection.recv(4)
+            except ConnectionResetError:
+                header = b""
+            if not header:
+                return None  # closed unread
+            size = struct.unpack(">I", header)[0]
+            data = b""
+            while len(data) < size:
+                data += connection.recv(size - len(data))
+            return json.loads(data)
+
+    try:
+        assert exchange({"op": "cases"}) is None  # no check is running
+        server.current = ("check_rnn_cell_forward", "rnn_cell_forward")
+        assert "cases" in exchange({"op": "cases"})
+        assert exchange({"op": "cases"}, declared=30 * 2**20) is None  # beyond the check's data
+        task = tasks["rnn_cell_forward"]
+        assert task.call_limit < 300_000 < task.frame_limit  # a frame the check may carry ...
+        huge = {"op": "call", "name": "softmax", "args": [[0.5] * 60_000]}  # ... ~300 kB
+        assert "far larger than this check's cases" in exchange(huge)["error"]
+    finally:
+        server.close()
+        shutil.rmtree(folder, ignore_errors=True)
