@@ -210,17 +210,26 @@ class CaseServer:
                 self.slots.release()
 
     def _answer_one(self, connection):
-        """Answer one frame; False (the connection is closed unread) for a frame that comes
-        while no check runs, or that is larger than the running check's own data can need:
-        nothing the kernel sends is parsed before its size is known to be bounded."""
+        """Answer one frame. Nothing the kernel sends is parsed unless a check runs and the
+        frame is no larger than that check's own data can need: such a frame is read in small
+        pieces and dropped, and answered with an error (the lesson's cells between two checks
+        may ask for a reference function: they get the error they always got); a frame over
+        MAX_MESSAGE closes the connection."""
         import struct
 
         size = struct.unpack(">I", receive_exactly(connection, 4))[0]
+        if size > self.MAX_MESSAGE:
+            return False
         current = self.current
         task = self.tasks.get(current[1]) if current else None
-        limit = min(self.MAX_MESSAGE, getattr(task, "frame_limit", self.MAX_MESSAGE))
+        limit = getattr(task, "frame_limit", 0)
         if task is None or size > limit:
-            return False
+            _drop(connection, size)
+            answer = {"error": "no check is running" if task is None else "a message far "
+                      "larger than this check's cases", "kind": "unavailable"}
+            connection.sendall(struct.pack(">I", len(json.dumps(answer)))
+                               + json.dumps(answer).encode("utf-8"))
+            return True
         message = json.loads(receive_exactly(connection, size))
         if isinstance(message, dict) and message.get("op") == "call" and \
                 size > getattr(task, "call_limit", limit):
@@ -256,6 +265,12 @@ class CaseServer:
         self.listener.close()
 
 
+
+
+def _drop(connection, size):
+    """Read ``size`` bytes from ``connection`` and keep none of them."""
+    while size > 0:
+        size -= len(receive_exactly(connection, min(size, 2**16)))
 
 
 def _watch_kernel_death():

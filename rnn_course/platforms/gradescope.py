@@ -124,7 +124,7 @@ def run_autograder(root: "Path | str") -> dict[str, Any]:
     config = json.loads((source / CONFIG).read_text(encoding="utf-8"))
     said = []
     try:
-        engine = choose_sandbox(config, said)
+        engine = choose_sandbox(config, said, root)
         options = GradingOptions(timeout=config["timeout"], memory=config["memory"],
                                  notebook_timeout=config["notebook_timeout"], sandbox=engine)
         graded, student = grade_single(submission_files(root / "submission"),
@@ -140,7 +140,7 @@ def run_autograder(root: "Path | str") -> dict[str, Any]:
     return results
 
 
-def choose_sandbox(config: dict[str, Any], said: list[str]) -> Engine:
+def choose_sandbox(config: dict[str, Any], said: list[str], root: "Path | None" = None) -> Engine:
     """bubblewrap when it works; else, unless the zip requires it (EngineError: the results
     say why), no sandbox inside Gradescope's container, with the kernels as CONTAINER_USER
     when the grader is root (as on Gradescope), said in the results."""
@@ -153,7 +153,7 @@ def choose_sandbox(config: dict[str, Any], said: list[str]) -> Engine:
             said.append(f"Graded WITHOUT a sandbox ({error}), as the grader's user: build the "
                         "autograder with --require-sandbox to refuse this.")
             return Engine("none")
-        _protect_answers()
+        _protect_answers(root)
         said.append(f"Graded without bubblewrap ({error}): in this submission's own container, "
                     f"the kernels ran as uid {CONTAINER_USER}, which can read neither the "
                     "course's answers nor the results; build the autograder with "
@@ -161,13 +161,17 @@ def choose_sandbox(config: dict[str, Any], said: list[str]) -> Engine:
         return Engine("none", detail="in the autograder's container", user=CONTAINER_USER)
 
 
-def _protect_answers():
-    """The installed reference and checks readable by root alone (the grader's judge reads
-    them), not by the kernels' user."""
+def _protect_answers(root: "Path | None" = None) -> None:
+    """Every copy of the answers readable by root alone (the grader's judge reads them), not
+    by the kernels' user: the installed reference and checks, the reference's compiled copies
+    that pip wrote in __pycache__, and the course's wheel in the autograder folder ``root``."""
     import rnn_utils
 
     package = Path(rnn_utils.__file__).parent
-    for path in [package / "reference.py", package / "checks"]:
+    answers = [package / "reference.py", package / "checks",
+               *(package / "__pycache__").glob("reference.*")]
+    answers += list(Path(root).rglob("*.whl")) if root else []
+    for path in answers:
         if path.exists():
             path.chmod(0o700 if path.is_dir() else 0o600)
 

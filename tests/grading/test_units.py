@@ -414,10 +414,10 @@ def test_any_legal_folder_name_gets_its_feedback_and_no_cell_is_a_formula(tmp_pa
         assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], name
 
 
-def test_the_case_server_parses_nothing_outside_a_check_or_beyond_its_cases():
-    """Frames are refused unread (the connection closed) while no check runs or when larger
-    than the running check's own cases can need; a helper call far larger than one case is
-    answered with an error, never run."""
+def test_the_case_server_parses_nothing_outside_a_check_or_beyond_its_cases(monkeypatch):
+    """Frames are dropped unread, with an error, while no check runs or when larger than the
+    running check's own cases can need (a frame over 32 MB closes the connection); a helper
+    call far larger than one case is answered with an error, never run."""
     import socket
     import struct
     import tempfile
@@ -428,6 +428,17 @@ def test_the_case_server_parses_nothing_outside_a_check_or_beyond_its_cases():
     folder = Path(tempfile.mkdtemp(prefix="cs-"))  # a short path: Unix sockets allow ~100
     tasks = plugin._load_tasks(write_tasks(make_tasks(COURSE, salt=1), folder / "tasks.json"))
     server = plugin.CaseServer(folder / "s", tasks, 0)
+    parsed = []  # the size of every frame the server parsed
+
+    class CountingJson:
+        dumps = staticmethod(json.dumps)
+
+        @staticmethod
+        def loads(data):
+            parsed.append(len(data))
+            return json.loads(data)
+
+    monkeypatch.setattr(plugin, "json", CountingJson)
 
     def exchange(message, declared=None):
         body = json.dumps(message).encode()
@@ -449,14 +460,17 @@ def test_the_case_server_parses_nothing_outside_a_check_or_beyond_its_cases():
             return json.loads(data)
 
     try:
-        assert exchange({"op": "cases"}) is None  # no check is running
+        flood = {"op": "cases", "padding": [{}] * 500_000}  # ~2 MB of {}: parsed, ~100 MB
+        assert exchange(flood)["error"] == "no check is running"  # dropped unread
         server.current = ("check_rnn_cell_forward", "rnn_cell_forward")
         assert "cases" in exchange({"op": "cases"})
-        assert exchange({"op": "cases"}, declared=30 * 2**20) is None  # beyond the check's data
+        assert "far larger" in exchange(flood)["error"]  # beyond the check's data: dropped
+        assert exchange({"op": "cases"}, declared=64 * 2**20) is None  # over any limit: closed
         task = tasks["rnn_cell_forward"]
         assert task.call_limit < 300_000 < task.frame_limit  # a frame the check may carry ...
         huge = {"op": "call", "name": "softmax", "args": [[0.5] * 60_000]}  # ... ~300 kB
         assert "far larger than this check's cases" in exchange(huge)["error"]
+        assert max(parsed) < 400_000 and len(parsed) == 2  # the two "cases" and the call
     finally:
         server.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -185,21 +185,46 @@ def test_a_zip_that_requires_the_sandbox_gives_no_points_without_it(autograder, 
 
 
 STEAL = '''\
-import os, sys
+import glob, marshal, os, sys, zipfile
+
+
+def _sources():
+    """The reference's source, or its compiled code, from wherever it can be read: the
+    installed package, its compiled copies in __pycache__, any wheel of the course."""
+    for folder in sys.path:
+        yield "py", os.path.join(folder, "rnn_utils", "reference.py")
+        yield from (("pyc", path) for path in glob.glob(
+            os.path.join(folder, "rnn_utils", "__pycache__", "reference.*.pyc")))
+    root = os.environ.get("AUTOGRADER_ROOT", "/autograder")
+    yield from (("whl", path) for path in glob.glob(os.path.join(root, "**", "*.whl"),
+                                                   recursive=True))
+
+
+def _code(kind, path):
+    if kind == "py":
+        return compile(open(path).read(), path, "exec")
+    if kind == "pyc":
+        with open(path, "rb") as handle:
+            return marshal.loads(handle.read()[16:])
+    with zipfile.ZipFile(path) as wheel:
+        return compile(wheel.read("rnn_utils/reference.py").decode(), path, "exec")
 
 
 def _steal(function):
     """The course's reference implementation, read from wherever rnn_utils is installed."""
-    for folder in sys.path:
-        path = os.path.join(folder, "rnn_utils", "reference.py")
+    for kind, path in _sources():
         try:
-            text = open(path).read()
-        except OSError:
+            code = _code(kind, path)
+        except Exception:
             continue
-        if f"def {{function}}(" in text:
-            space = {{}}
-            exec(compile(text, path, "exec"), space)
-            return space[function]
+        space = {{}}
+        try:
+            exec(code, space)
+        except Exception:
+            continue
+        found = space.get(function)
+        if callable(found) and getattr(found, "__module__", None) != "rnn_grade_harness":
+            return found  # the real one, not the grading kernel's request to the grader
     raise RuntimeError("no reference implementation found")
 
 
