@@ -103,8 +103,16 @@ def plain_cell(cell: dict) -> dict:
 # ---- matching the submission's cells with the release's ---------------------------------------
 
 
+MAX_PARSED_SOURCE = 200_000  # characters of a cell parsed with ast (an answer is ~2,000)
+
+
 def defines(source: str, function: str) -> bool:
-    """True when ``source`` parses and defines ``function`` at top level."""
+    """True when ``source`` parses and defines ``function`` at top level. A cell longer than
+    MAX_PARSED_SOURCE is not parsed at all (ast takes ~340 bytes of memory per byte of
+    source): the grader's own work on student input is bounded before it starts."""
+    if len(source) > MAX_PARSED_SOURCE or not re.search(rf"\bdef\s+{re.escape(function)}\b",
+                                                         source):
+        return False
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # nested too deeply, too big

@@ -84,8 +84,11 @@ def make_task(exercise: "Exercise", salt: int) -> Task:
 # ---- serving the kernel ------------------------------------------------------------------------
 
 
-def serve_call(task: "Task | SimpleNamespace", name: str, encoded_args: Any) -> dict[str, Any]:
-    """Run a reference helper or a case's function for the kernel: an answer message."""
+def serve_call(task: "Task | SimpleNamespace", name: str, encoded_args: Any,
+               encoded_keywords: Any = None) -> dict[str, Any]:
+    """Run a reference helper or a case's function for the kernel: an answer message. The
+    student may name the arguments (``rnn_cell_forward(xt=..., a_prev=..., parameters=...)``)
+    as the function's own signature allows, exactly as at home."""
     from rnn_utils import reference
     from rnn_utils.shapes import ShapeError
 
@@ -99,7 +102,10 @@ def serve_call(task: "Task | SimpleNamespace", name: str, encoded_args: Any) -> 
                 "kernel does not hold: write the computation yourself", "kind": "unavailable"}
     try:
         arguments = harness.decode(encoded_args)
-        result = function(*arguments)
+        keywords = harness.decode(encoded_keywords) if encoded_keywords is not None else {}
+        if not isinstance(keywords, dict) or not all(isinstance(k, str) for k in keywords):
+            raise TypeError("keyword arguments must be named")
+        result = function(*arguments, **keywords)
     except ShapeError as error:
         return {"error": str(error), "kind": "ShapeError"}
     except Exception as error:  # noqa: BLE001 -- the student's call was wrong: say so there

@@ -254,7 +254,8 @@ class CaseServer:
         if message.get("op") == "cases":
             return {"cases": task.encoded, "helpers": list(task.helpers)}
         if message.get("op") == "call":
-            return judge.serve_call(task, str(message.get("name")), message.get("args"))
+            return judge.serve_call(task, str(message.get("name")), message.get("args"),
+                                    message.get("keywords"))
         if message.get("op") == "record":
             self.records.setdefault(cell, message.get("record"))
             return {"status": "outputs handed in to the grader"}

@@ -257,6 +257,27 @@ def every_solution():
     return files
 
 
+THREADED_GRADIENT = """\
+def numerical_gradient(f, x, eps=1e-6):
+    \"\"\"Central differences, each entry's pair of evaluations in a thread of its own.\"\"\"
+    from concurrent.futures import ThreadPoolExecutor
+
+    indices = list(np.ndindex(x.shape))
+
+    def one(index):
+        plus, minus = x.copy(), x.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        return (f(plus) - f(minus)) / (2 * eps)
+
+    grad = np.zeros_like(x)
+    with ThreadPoolExecutor(4) as pool:
+        for index, value in zip(indices, pool.map(one, indices)):
+            grad[index] = value
+    return grad
+"""
+
+
 def correct_students():
     sequence = MAKE.with_source(RELEASE_02, "rnn_forward", ANSWER_02)
     return {
@@ -265,6 +286,12 @@ def correct_students():
         "patches_numpy_but_correct": {FILE: MAKE.with_added(
             graded(ANSWER), "rnn_cell_forward", PATCH_EVERYTHING.split("import builtins")[0]
             + "np.allclose = lambda *a, **k: False\n")},
+        "helper_called_by_keyword": {FILE_02: MAKE.with_source(
+            RELEASE_02, "rnn_forward", ANSWER_02.replace(
+                "rnn_cell_forward(x[:, :, t], a_next, parameters)",
+                "rnn_cell_forward(xt=x[:, :, t], a_prev=a_next, parameters=parameters)"))},
+        "threads_in_numerical_gradient": {"03_rnn_cell_backward.ipynb": MAKE.with_source(
+            MAKE.release("03_rnn_cell_backward"), "numerical_gradient", THREADED_GRADIENT)},
         "wrong_cell_but_helper_served": {
             FILE_02: MAKE.with_added(sequence, "cell-01",
                                      "def rnn_cell_forward(xt, a_prev, parameters):\n"

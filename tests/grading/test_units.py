@@ -474,3 +474,29 @@ def test_the_case_server_parses_nothing_outside_a_check_or_beyond_its_cases(monk
     finally:
         server.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_grader_parses_no_cell_beyond_its_bound(monkeypatch):
+    """ast takes ~340 bytes per byte of source: a huge unmatched cell is never parsed."""
+    import ast
+
+    from rnn_course.grading import compose as composing
+
+    answer = "def rnn_cell_forward(xt, a_prev, parameters):\n    return xt\n"
+    huge = "x = 1\n" * 100_000 + answer  # 600 kB
+    parsed = []
+
+    class CountingAst:  # the module compose sees: ast, with its parse counted
+        def __getattr__(self, name):
+            return getattr(ast, name)
+
+        @staticmethod
+        def parse(source, *arguments, **keywords):
+            parsed.append(len(source))
+            return ast.parse(source, *arguments, **keywords)
+
+    monkeypatch.setattr(composing, "ast", CountingAst())
+    assert composing.defines(answer, "rnn_cell_forward")
+    assert not composing.defines(huge, "rnn_cell_forward")
+    assert not composing.defines("y = 2\n" * 10, "rnn_cell_forward")  # no def: not parsed
+    assert parsed == [len(answer)]
