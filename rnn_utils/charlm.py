@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rnn_utils.signatures import refused_in_checks
+
 VOCABULARY = "\n" + "abcdefghijklmnopqrstuvwxyz"
 END = 0  # index of the end-of-name token, also the first input of every name
 CHAR_TO_INDEX = {character: index for index, character in enumerate(VOCABULARY)}
@@ -207,6 +209,7 @@ def unstacked(arrays, index=0):
     return {name: value[index] for name, value in arrays.items()}
 
 
+@refused_in_checks  # computes a graded answer: see signatures.refused_in_checks
 def clip_by_global_norm(gradients, max_norm):
     """Every array times max_norm / global norm when that norm is above max_norm."""
     norm = np.sqrt(sum(np.sum(value**2) for value in gradients.values()))
@@ -214,6 +217,7 @@ def clip_by_global_norm(gradients, max_norm):
     return {name: value * factor for name, value in gradients.items()}
 
 
+@refused_in_checks  # computes a graded answer: see signatures.refused_in_checks
 def adagrad(parameters, gradients, memory, learning_rate, epsilon=1e-8):
     """Adagrad as lesson 08 writes it: memory + g**2, then p - lr * g / (sqrt(memory) + eps)."""
     new_memory = {name: memory[name] + gradients["d" + name] ** 2 for name in parameters}
@@ -222,6 +226,7 @@ def adagrad(parameters, gradients, memory, learning_rate, epsilon=1e-8):
     return new_parameters, new_memory
 
 
+@refused_in_checks  # computes a graded answer: see signatures.refused_in_checks
 def fast_training_step(x, y, a0, parameters, memory, learning_rate, max_norm):
     """Lesson 08's training_step, fast (many_step with S = 1): x, y (n_x, m, T), a0 (n_a, m).
 
@@ -234,6 +239,7 @@ def fast_training_step(x, y, a0, parameters, memory, learning_rate, max_norm):
     return loss, state[0], unstacked(parameters), unstacked(memory)
 
 
+@refused_in_checks  # computes a graded answer: see signatures.refused_in_checks
 def held_out_loss(parameters, words):
     """Loss per character (nats) of the RNN on whole ``words``, each from the zero state."""
     return float(many_held_out(stacked(parameters), words)[0])
@@ -247,6 +253,7 @@ def zeros_like_parameters(parameters):
     return {name: np.zeros(value.shape) for name, value in parameters.items()}
 
 
+@refused_in_checks  # computes a graded answer: see signatures.refused_in_checks
 def train_stream(x, y, parameters, memory, k, learning_rate, max_norm, a0=None,
                  step=fast_training_step):
     """Lesson 08's train_truncated with ``step`` (the fast training step by default).

@@ -378,6 +378,41 @@ def called_by_its_own_check(name):
     return False
 
 
+def refusal(name):
+    """What a graded function is told when it calls ``name``, a package function that computes
+    a graded answer (lesson 08's fast path): the same words at home and in the grader."""
+    return (f"your function calls {name}, the course's own fast path, which computes a graded "
+            "answer: inside a check, write the computation yourself (or call the helpers the "
+            "exercise allows)")
+
+
+def refused_in_checks(function):
+    """Decorator for a package function that computes a graded answer (rnn_utils.charlm's fast
+    path): refused, with ReferenceUseError, whenever a check runs a student's function that
+    calls it; the grading kernel's copy of the package holds its signature only
+    (rnn_course/grading/course.py), and gives the same error."""
+    name = f"{function.__module__}.{function.__name__}"
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if not sys._getframe(1).f_code.co_filename.startswith(_PACKAGE) and _check_running():
+            raise ReferenceUseError(refusal(name))
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _check_running():
+    """True when a check is running a student's function (its call_student frame is on the
+    stack)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "call_student":
+            return True
+        frame = frame.f_back
+    return False
+
+
 def validated(function):
     """Decorator: check a graded function's arguments against SIGNATURES before running it.
 

@@ -7,6 +7,7 @@ values come from ``rnn_utils.checks`` and ``rnn_utils.reference`` in the grader'
 (grading/judge.py), so grading needs no solution notebook.
 """
 
+import ast
 import re
 import shutil
 from dataclasses import dataclass
@@ -92,10 +93,33 @@ def kernel_course(course: Course, folder: Path) -> Path:
     (package / "checks" / "__init__.py").write_text(STUB_CHECKS + "".join(
         f"{name} = _checked_by_the_grader\n" for name in checks.__all__
         if name.startswith("check_")), encoding="utf-8")
+    for module in package.glob("*.py"):
+        withhold_answers(module)
     shutil.copy(Path(__file__).parent / "kernel" / "harness.py", folder / "rnn_grade_harness.py")
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     return folder
+
+
+def withhold_answers(module: Path) -> None:
+    """Rewrite ``module`` (a copy in the kernel's rnn_utils) so that every function decorated
+    ``@refused_in_checks`` (lesson 08's fast path: it computes graded answers) keeps its
+    signature and loses its body: calling it raises the ReferenceUseError that the home check
+    raises, and nothing in the kernel can read or run the computation."""
+    source = module.read_text(encoding="utf-8")
+    withheld = [node for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.FunctionDef) and any(
+                    getattr(d, "id", None) == "refused_in_checks" for d in node.decorator_list)]
+    if not withheld:
+        return
+    lines = source.splitlines(keepends=True)
+    for node in sorted(withheld, key=lambda n: n.lineno, reverse=True):
+        first = node.body[0]
+        name = f"rnn_utils.{module.stem}.{node.name}"
+        lines[first.lineno - 1:node.end_lineno] = [
+            f"{' ' * first.col_offset}raise ReferenceUseError(refusal({name!r}))\n"]
+    lines.append("\nfrom rnn_utils.signatures import ReferenceUseError, refusal  # noqa: E402\n")
+    module.write_text("".join(lines), encoding="utf-8")
 
 
 STUB_REFERENCE = '''"""The course's reference implementation is not in the grading kernel.

@@ -299,16 +299,32 @@ def correct_students():
     }
 
 
+class Rows(dict):
+    """(student, notebook) -> the last row of that notebook; .by_exercise: every row."""
+
+
+FILE_08 = "08_character_language_model.ipynb"
+CHARLM_ADAGRAD = """\
+def adagrad_update(parameters, gradients, memory, learning_rate, epsilon=1e-8):
+    from rnn_utils import charlm
+    return charlm.adagrad(parameters, gradients, memory, learning_rate, epsilon)
+"""
+
+
 @pytest.fixture(scope="module")
 def judged(tmp_path_factory):
     base = tmp_path_factory.mktemp("judge")
-    write_class(base / "class", {**cheats(), **correct_students()})
+    fast_path = {"charlm_fast_path": {FILE_08: MAKE.with_source(
+        MAKE.release("08_character_language_model"), "adagrad_update", CHARLM_ADAGRAD)}}
+    write_class(base / "class", {**cheats(), **correct_students(), **fast_path})
     try:
         sandbox = probe("bwrap").name
     except EngineError:
         sandbox = "none"
     rows = grade(base / "class", base / "out", ROOT, jobs=2, timeout=30, sandbox=sandbox)
-    return {(r["student"], r["notebook"]): r for r in rows}
+    found = Rows(((r["student"], r["notebook"]), r) for r in rows)
+    found.by_exercise = {(r["student"], r["exercise"]): r for r in rows}
+    return found
 
 
 @pytest.mark.parametrize("student", sorted(cheats()))
@@ -406,3 +422,19 @@ def test_every_exercise_draws_fresh_cases_that_differ_from_its_published_ones():
         random = [index for index in range(len(published)) if first[index] != second[index]]
         assert len(random) >= len(published) - 1, name
         assert all(first[index] != published[index] for index in random), name
+
+
+def test_the_fast_path_of_lesson_08_is_refused_by_the_grader_as_at_home(judged):
+    """charlm.adagrad computes adagrad_update's answer: the grading kernel holds its signature
+    only, and the home check refuses it with the same words."""
+    from rnn_utils.checks import CheckFailure, check_adagrad_update
+
+    row = judged.by_exercise[("charlm_fast_path", "adagrad_update")]
+    assert (row["status"], row["points"]) == ("failed", 0), row["message"]
+    assert "rnn_utils.charlm.adagrad, the course's own fast path" in row["message"]
+    namespace = {}
+    exec(CHARLM_ADAGRAD, namespace)
+    with pytest.raises(CheckFailure) as failure:
+        check_adagrad_update(namespace["adagrad_update"])
+    assert "rnn_utils.charlm.adagrad, the course's own fast path" in str(failure.value)
+    assert failure.value.diagnosis == "reference_used"
