@@ -359,23 +359,20 @@ class ReferenceUseError(RuntimeError):
     """A student's function called the course's reference of the very function it must implement."""
 
 
-def called_by_its_own_check(name):
-    """True when the check of ``name`` is running a student's function right now (its
-    ``call_student`` frame is on the stack) and that function, not the package, calls the
-    reference ``name``: the reference would then be the answer.
-
-    The stack, rather than a flag in the checks' module, is what is asked, so that a reference
-    function kept from before the checks' modules were reloaded (the grader reloads them) is
-    still refused.
-    """
-    frame = sys._getframe(2)  # the caller of the reference function's wrapper
-    if frame.f_code.co_name == "call_student" or frame.f_code.co_filename.startswith(_PACKAGE):
-        return False  # the reference itself is under check, or the package calls it
-    while frame is not None:
-        if frame.f_code.co_name == "call_student":
-            return getattr(frame.f_locals.get("exercise"), "name", None) == name
-        frame = frame.f_back
-    return False
+# The reference functions each exercise's check lets a student's function call (its earlier
+# exercises): the grader serves these and no other, and the home check refuses the others.
+HELPERS = {
+    "rnn_forward": ("rnn_cell_forward",),
+    "rnn_backward": ("rnn_cell_backward",),
+    "lstm_forward": ("lstm_cell_forward",),
+    "lstm_backward": ("lstm_cell_backward",),
+    "gru_forward": ("gru_cell_forward",),
+    "gru_backward": ("gru_cell_backward",),
+    "training_step": ("rnn_forward", "softmax_cross_entropy", "output_layer_backward",
+                      "rnn_backward", "clip_by_norm", "adagrad_update"),
+    "train_truncated": ("training_step",),
+    "loss_per_character": ("rnn_forward", "softmax_cross_entropy"),  # both in the notebook
+}
 
 
 def refusal(name):
@@ -413,12 +410,37 @@ def _check_running():
     return False
 
 
+def reference_refusal(name):
+    """What a graded function is told when, inside a check, it calls the reference ``name``
+    that the check does not allow: the same words at home and in the grader."""
+    return (f"{name} is the course's reference implementation, which this check does not "
+            "allow: write the computation yourself (the helpers an exercise may call are its "
+            "earlier exercises, listed in the lesson)")
+
+
+def refused_by_the_running_check(name):
+    """True when a check is running a student's function that calls the reference ``name``,
+    and the check does not allow it: its own function, or any reference that is not one of
+    the exercise's helpers (HELPERS above), exactly as the grader serves
+    them."""
+    frame = sys._getframe(2)  # the caller of the reference function's wrapper
+    if frame.f_code.co_name == "call_student" or frame.f_code.co_filename.startswith(_PACKAGE):
+        return False  # the reference itself is under check, or the package calls it
+    while frame is not None:
+        if frame.f_code.co_name == "call_student":
+            exercise = getattr(frame.f_locals.get("exercise"), "name", None)
+            return name == exercise or name not in HELPERS.get(exercise, ())
+        frame = frame.f_back
+    return False
+
+
 def validated(function):
     """Decorator: check a graded function's arguments against SIGNATURES before running it.
 
-    The wrapper also refuses to run inside the check of the same function: an answer that only
-    calls the reference passes no check (helpers from earlier exercises stay allowed). Calls
-    from inside the package skip both: the package's own inputs are already checked.
+    The wrapper also refuses to run inside a check that does not allow it (its own function's,
+    or any that does not list it among its helpers): an answer that hands its work to the
+    reference passes no check, at home as in the grader. Calls from inside the package skip
+    both: the package's own inputs are already checked.
     """
     parameters_of = inspect.signature(function)
 
@@ -430,10 +452,8 @@ def validated(function):
             # from code already checked, and validating them at every inner call costs more
             # than the computation.
             return function(*args, **kwargs)
-        if called_by_its_own_check(function.__name__):
-            raise ReferenceUseError(
-                f"your {function.__name__} calls the course's reference {function.__name__}; "
-                "the exercise is to write it yourself")
+        if refused_by_the_running_check(function.__name__):
+            raise ReferenceUseError(reference_refusal(function.__name__))
         bound = parameters_of.bind(*args, **kwargs)
         bound.apply_defaults()
         check_arguments(function.__name__, bound.arguments)

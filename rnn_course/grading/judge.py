@@ -98,8 +98,9 @@ def serve_call(task: "Task | SimpleNamespace", name: str, encoded_args: Any,
         module, _, attribute = name.rpartition(".")
         function = getattr(importlib.import_module(module), attribute)
     else:
-        return {"error": f"{name} is the course's reference implementation, which the grading "
-                "kernel does not hold: write the computation yourself", "kind": "unavailable"}
+        from rnn_utils.signatures import reference_refusal  # the home check's very words
+
+        return {"error": reference_refusal(name), "kind": "ReferenceUseError"}
     try:
         arguments = harness.decode(encoded_args)
         keywords = harness.decode(encoded_keywords) if encoded_keywords is not None else {}

@@ -33,22 +33,10 @@ from rnn_utils import reference
 from rnn_utils.checks.compare import first_difference, same
 from rnn_utils.gradcheck import relative_error
 from rnn_utils.shapes import ShapeError, check_shape
-from rnn_utils.signatures import SIGNATURES, ReferenceUseError
+from rnn_utils.signatures import HELPERS, SIGNATURES, ReferenceUseError  # noqa: F401
 
-# The reference helpers each graded function may call: during its check these names, in the
-# student's function's globals, are the reference implementations. Later lessons add rows.
-HELPERS = {
-    "rnn_forward": ("rnn_cell_forward",),
-    "rnn_backward": ("rnn_cell_backward",),
-    "lstm_forward": ("lstm_cell_forward",),
-    "lstm_backward": ("lstm_cell_backward",),
-    "gru_forward": ("gru_cell_forward",),
-    "gru_backward": ("gru_cell_backward",),
-    "training_step": ("rnn_forward", "softmax_cross_entropy", "output_layer_backward",
-                      "rnn_backward", "clip_by_norm", "adagrad_update"),
-    "train_truncated": ("training_step",),
-    "loss_per_character": ("rnn_forward",),
-}
+# HELPERS (rnn_utils.signatures): the reference helpers each graded function may call; during
+# its check these names, in the student's function's globals, are the reference implementations.
 
 
 _CASE_SALT = []  # while the grader draws fresh cases: [its salt]
@@ -299,8 +287,9 @@ _LIBRARY_DIRS = tuple(os.path.dirname(module.__file__) + os.sep for module in (r
 # (exception type, regular expression the message must match (None: any), diagnosis key, hint)
 EXCEPTION_HINTS = (
     (ReferenceUseError, None, "reference_used",
-     "the answer hands the work to the course's reference implementation, which is not "
-     "allowed in its own exercise: write the computation yourself."),
+     "the answer hands the work to the course's reference implementation, which this "
+     "exercise's check does not allow (only the exercise's helpers, its earlier exercises, "
+     "are): write the computation yourself."),
     (ShapeError, None, "helper_argument_shape",
      "a helper was given an argument of the wrong shape (named above). Check what you pass "
      "to it: the input of step t is x[:, :, t], of shape (n_x, m)."),

@@ -247,7 +247,8 @@ def test_an_answer_that_calls_the_reference_fails_however_it_reaches_it():
     def rnn_forward(x, a0, parameters):
         return hidden.rnn_forward(x, a0, parameters)
 
-    with pytest.raises(CheckFailure, match="calls the course's reference rnn_forward") as failure:
+    refused = "rnn_forward is the course's reference implementation, which this check does not"
+    with pytest.raises(CheckFailure, match=refused) as failure:
         check_rnn_forward(rnn_forward)
     assert failure.value.diagnosis == "reference_used"
     assert not hasattr(hidden.rnn_forward, "__wrapped__")  # no way around the guard
@@ -266,3 +267,33 @@ def test_the_reference_of_an_earlier_exercise_stays_allowed_as_a_helper():
         return np.stack(a, axis=2), np.stack(y_pred, axis=2), (caches, x)
 
     check_rnn_forward(rnn_forward)
+
+
+def test_home_and_grader_refuse_the_same_references(tmp_path):
+    """Inside a check, only the exercise's helpers may be called, at home as in the grader:
+    rnn_cell_backward computed by the reference rnn_backward on a sequence of one step passed
+    the home check before (a different function) and failed in the grader; loss_per_character
+    may use softmax_cross_entropy, which lesson 08 imports into its notebook."""
+    import numpy as np
+
+    from rnn_utils import reference
+    from rnn_utils.checks import check_loss_per_character, check_rnn_cell_backward
+
+    def rnn_cell_backward(da_next, cache):
+        a_next, a_prev, xt, parameters = cache
+        gradients = reference.rnn_backward(da_next[:, :, None], ([cache], xt[:, :, None]))
+        return {"dxt": gradients["dx"][:, :, 0], "da_prev": gradients["da0"],
+                **{name: gradients[name] for name in ("dWax", "dWaa", "dba")}}
+
+    with pytest.raises(CheckFailure, match="rnn_backward is the course's reference") as failure:
+        check_rnn_cell_backward(rnn_cell_backward)
+    assert failure.value.diagnosis == "reference_used"
+
+    def loss_per_character(x, y, parameters):
+        a0 = np.zeros((parameters["Waa"].shape[0], x.shape[1]))
+        _, y_pred, _ = reference.rnn_forward(x, a0, parameters)
+        characters = np.sum(y)
+        loss, _ = reference.softmax_cross_entropy(np.where(y.sum(axis=0) > 0, y_pred, 1.0), y)
+        return loss * x.shape[1] / characters, float(np.exp(loss * x.shape[1] / characters))
+
+    check_loss_per_character(loss_per_character)  # raises if refused or wrong

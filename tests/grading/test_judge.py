@@ -115,7 +115,8 @@ def test_only_the_helpers_of_the_running_check_are_served():
     for task, name in ((sequence, "rnn_forward"), (make_task(EXERCISES["rnn_cell_forward"], 1),
                                                    "rnn_cell_forward")):
         refused = serve_call(task, name, wire.encode(list(arguments.values())))
-        assert refused["kind"] == "unavailable" and "result" not in refused
+        assert refused["kind"] == "ReferenceUseError" and "result" not in refused
+        assert "which this check does not allow" in refused["error"]  # the home check's words
 
 
 # ---- hostile students, graded in kernels ------------------------------------------------------
@@ -343,7 +344,7 @@ def test_correct_work_passes_whatever_the_notebook_does_around_it(judged, studen
 
 def test_the_reference_outside_its_helpers_is_named_as_unavailable(judged):
     message = judged[("another_reference_answers", FILE)]["message"]
-    assert "reference implementation, which the grading kernel does not hold" in message
+    assert "reference implementation, which this check does not allow" in message
 
 
 # ---- the same diagnoses inside and outside the kernel ---------------------------------------
