@@ -45,7 +45,7 @@ test: $(STAMP)  ## lint, unit and pipeline tests, strict nbval natively and on e
 		$(BIN)/pytest -n $(JOBS) --dist loadfile $(NBVAL) -q solutions
 
 # For iterating: lint, then every test that starts no Jupyter kernel, sandbox or environment
-# (the rooms' conftest.py files mark the others `kernels`); about a minute on 2 cores.
+# (the rooms' conftest.py files mark the others `kernels`); about 1.5 minutes on 2 cores.
 test-fast: $(STAMP)  ## lint and the tests that start no kernel (docs/architecture.md, Tests)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not kernels" tests
