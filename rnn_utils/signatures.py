@@ -392,22 +392,24 @@ def refused_in_checks(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        if not sys._getframe(1).f_code.co_filename.startswith(_PACKAGE) and _check_running():
+        caller = sys._getframe(1)
+        if not caller.f_code.co_filename.startswith(_PACKAGE) and _check_frame(caller):
             raise ReferenceUseError(refusal(name))
         return function(*args, **kwargs)
 
     return wrapper
 
 
-def _check_running():
-    """True when a check is running a student's function (its call_student frame is on the
-    stack)."""
-    frame = sys._getframe(2)
+def _check_frame(frame):
+    """The frame of the check running a student's function (its ``call_student``), at or
+    above ``frame`` on the stack; None when no check runs. The stack, rather than a flag in
+    the checks' module, is asked, so that a function kept from before the checks' modules
+    were reloaded (the grader reloads them) is still refused."""
     while frame is not None:
         if frame.f_code.co_name == "call_student":
-            return True
+            return frame
         frame = frame.f_back
-    return False
+    return None
 
 
 def reference_refusal(name):
@@ -421,17 +423,15 @@ def reference_refusal(name):
 def refused_by_the_running_check(name):
     """True when a check is running a student's function that calls the reference ``name``,
     and the check does not allow it: its own function, or any reference that is not one of
-    the exercise's helpers (HELPERS above), exactly as the grader serves
-    them."""
+    the exercise's helpers (HELPERS above), exactly as the grader serves them."""
     frame = sys._getframe(2)  # the caller of the reference function's wrapper
     if frame.f_code.co_name == "call_student" or frame.f_code.co_filename.startswith(_PACKAGE):
         return False  # the reference itself is under check, or the package calls it
-    while frame is not None:
-        if frame.f_code.co_name == "call_student":
-            exercise = getattr(frame.f_locals.get("exercise"), "name", None)
-            return name == exercise or name not in HELPERS.get(exercise, ())
-        frame = frame.f_back
-    return False
+    check = _check_frame(frame)
+    if check is None:
+        return False
+    exercise = getattr(check.f_locals.get("exercise"), "name", None)
+    return name == exercise or name not in HELPERS.get(exercise, ())
 
 
 def validated(function):

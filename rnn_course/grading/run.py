@@ -69,7 +69,6 @@ class Job:
     key: Hashable  # the caller's (an index)
     filename: str
     notebook: "NotebookNode"  # the composed notebook
-    attempts: int = 0  # batches that broke down before this notebook started
     alone: bool = False  # run in a batch of its own (a classmate's breakdown stopped it once)
 
 
@@ -388,7 +387,6 @@ def _collect(batch, events, broken):
     for index, job in enumerate(batch):
         run = runs[index]
         if index not in finished and index not in started and len(batch) > 1:
-            job.attempts += 1
             job.alone = True
             again.append(job)
             continue

@@ -53,9 +53,12 @@ def fingerprint(source: str, boilerplate: "list | None" = None) -> "CodeFingerpr
     """copydetect's fingerprint of a Python cell, ``boilerplate`` hashes left out."""
     from copydetect import CodeFingerprint
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))
-    return CodeFingerprint("cell.py", NOISE, GUARANTEE - NOISE + 1, boilerplate or [],
-                           fp=io.StringIO(source[:MAX_SOURCE]))
+    logging.disable(logging.WARNING)  # copydetect warns on the root logger; leave it as it was
+    try:
+        return CodeFingerprint("cell.py", NOISE, GUARANTEE - NOISE + 1, boilerplate or [],
+                               fp=io.StringIO(source[:MAX_SOURCE]))
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def graded_sources(submissions: Path, course: Course) -> dict[str, dict[str, str]]:
