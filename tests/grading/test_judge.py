@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pytest
 from support.course import MAKE
+from support.handins import results_of
 from support.lesson01 import ANSWER, FILE, graded, in_function, write_class
 
 from rnn_course.grading.batch import grade
@@ -68,16 +69,6 @@ def test_malformed_data_is_refused(data):
 @pytest.fixture(scope="module")
 def cell_task():
     return make_task(EXERCISES["rnn_cell_forward"], salt=12345)
-
-
-def results_of(task, function):
-    results = []
-    for encoded in task.encoded:
-        arguments = wire.decode(encoded)
-        returned = function(*arguments.values())
-        results.append({"returned": wire.encode(returned), "same_as": None,
-                        "arguments": wire.encode(arguments)})
-    return results
 
 
 def test_the_judge_passes_the_reference_and_fails_a_bug_with_the_checks_diagnosis(cell_task):
