@@ -75,19 +75,37 @@ CONTAINED = os.geteuid() == 0 and shutil.which("bwrap") is not None
 def container(root, venv):
     """A container like Gradescope's, made with bubblewrap (run as root, its capabilities
     kept, its own PID namespace): the machine's files, ``root`` at /autograder with the course's
-    environment at /autograder/rnn-course-venv, and a /root that other users can traverse
-    (the Python installation may live under it, as with pyenv; in Gradescope's image it is in
-    /usr, readable by all)."""
+    environment at /autograder/rnn-course-venv, and the Python installation and the folder of
+    the environment's dependencies reachable by every user at their own paths. In Gradescope's
+    image they are in /usr, readable by all; here they may lie under /root (pyenv) or inside a
+    checkout in a folder only its owner may enter (mode 0700), which the test's set-up and not
+    the course put there."""
     options = [shutil.which("bwrap"), "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-               "--unshare-pid", "--die-with-parent", "--cap-add", "ALL",
-               "--perms", "0755", "--tmpfs", "/root"]
-    for prefix in sorted({sys.base_prefix, os.path.realpath(sys.base_prefix)}):
-        if prefix.startswith("/root/"):
-            parents = [p for p in reversed(Path(prefix).parents) if str(p) not in ("/", "/root")]
-            options += [item for p in parents for item in ("--perms", "0755", "--dir", str(p))]
-            options += ["--ro-bind", prefix, prefix]
+               "--unshare-pid", "--die-with-parent", "--cap-add", "ALL"]
+    dependencies = next(p for p in sys.path if p.endswith("site-packages"))
+    options += reachable({sys.base_prefix, os.path.realpath(sys.base_prefix),
+                          os.path.realpath(dependencies)})
     return options + ["--bind", str(root), "/autograder",
                       "--bind", str(venv), "/autograder/rnn-course-venv", "--"]
+
+
+def reachable(folders):
+    """bubblewrap options that show each of ``folders`` at its own path, read-only, to every
+    user: the highest folder above it that others cannot enter is covered by an empty,
+    traversable tmpfs (once), in which the way down to the folder is made again."""
+    covered, ways = [], []
+    for folder in sorted(folders):
+        above = [parent for parent in reversed(Path(folder).parents) if str(parent) != "/"]
+        closed = next((parent for parent in above if not os.stat(parent).st_mode & 0o001), None)
+        if closed is None:
+            continue
+        if closed not in covered:
+            covered.append(closed)
+        ways += [item for parent in above if parent.is_relative_to(closed) and parent != closed
+                 for item in ("--perms", "0755", "--dir", str(parent))]
+        ways += ["--ro-bind", folder, folder]
+    return [item for closed in covered for item in ("--perms", "0755", "--tmpfs", str(closed))] \
+        + ways
 
 
 def test_the_zip_has_what_gradescope_runs_and_no_answer(autograder):
