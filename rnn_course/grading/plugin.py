@@ -79,7 +79,7 @@ def _start_kernels_in_sandboxes(settings_file):
     with open(settings_file, encoding="utf-8") as handle:
         settings = json.load(handle)
     engine = sandbox.Engine(**settings["engine"])
-    limits = sandbox.Limits(**settings["limits"])
+    base_limits = sandbox.Limits(**settings["limits"])
 
     class SandboxSpecs(nbval.kernel.NbvalKernelspecManager):
         argv = None
@@ -92,7 +92,10 @@ def _start_kernels_in_sandboxes(settings_file):
 
     tasks = _load_tasks(settings.get("tasks_file"))
 
+    serials = iter(range(2**31))
+
     def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
+        limits = sandbox.own_user(base_limits, next(serials))  # as root: a uid of its own
         socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
         socket_dir.mkdir(mode=0o700, exist_ok=True)
         server_socket = socket_dir / "cases"
@@ -110,6 +113,7 @@ def _start_kernels_in_sandboxes(settings_file):
             "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(server_socket),
             **_home_of(limits.user, socket_dir.parent)}
         km.start_kernel(**kwargs)
+        _end_leftovers_at_shutdown(km, limits.user)
         kc = km.client()
         kc.start_channels()
         try:
@@ -122,6 +126,22 @@ def _start_kernels_in_sandboxes(settings_file):
         return km, kc
 
     nbval.kernel.start_new_kernel = start_new_kernel
+
+
+def _end_leftovers_at_shutdown(km, user):
+    """When nbval shuts the kernel down, whatever its user still runs goes too (without a
+    sandbox, a process in a session of its own would outlive its kernel's process group)."""
+    from rnn_course.grading import sandbox
+
+    shutdown = km.shutdown_kernel
+
+    def shutdown_and_end(*args, **kwargs):
+        try:
+            return shutdown(*args, **kwargs)
+        finally:
+            sandbox.end_processes_of(user)
+
+    km.shutdown_kernel = shutdown_and_end
 
 
 def _home_of(user, folder):
@@ -181,8 +201,9 @@ class CaseServer:
         self.slots = threading.BoundedSemaphore(self.MAX_CONNECTIONS)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(str(path))
-        if os.geteuid() == 0 and user:
-            os.chown(path, user, user)
+        if os.geteuid() == 0 and user:  # the kernel's group may connect; root owns it
+            os.chown(path, 0, user)
+            os.chmod(path, 0o660)
         self.listener.listen(8)
         threading.Thread(target=self._accept, daemon=True).start()
 

@@ -186,10 +186,10 @@ def pytest_command(folder: Path, paths: list[Path], settings: Settings,
 
 def kernel_limits(settings: Settings) -> "Limits":
     """The hard limits and the user of every kernel of this run (settings.engine is set)."""
-    from rnn_course.grading.sandbox import Limits, process_limit
+    from rnn_course.grading.sandbox import Limits, own_user, process_limit
 
     user = Limits.user if settings.engine.contained else settings.engine.user
-    return Limits(memory=settings.memory, user=user, processes=process_limit())
+    return own_user(Limits(memory=settings.memory, user=user, processes=process_limit()), 0)
 
 
 def _sandbox_file(folder, settings):

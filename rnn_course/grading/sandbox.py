@@ -19,9 +19,11 @@ its own, the only host folder it can write.
 ``none`` runs the kernel directly, as before: the limits still apply, nothing else does.
 """
 
+import dataclasses
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,10 +67,45 @@ def tasks_of_user(uid: "int | None" = None) -> int:
 
 
 def process_limit(extra: int = 512) -> int:
-    """RLIMIT_NPROC for the kernels: ``extra`` tasks beyond what their user already runs (the
-    limit counts every task of the user, so a desktop session's threads count too)."""
-    user = Limits.user if os.geteuid() == 0 else os.getuid()
-    return tasks_of_user(user) + extra
+    """RLIMIT_NPROC for the kernels. As root, each kernel has a user of its own (own_user), who
+    runs nothing else: ``extra`` tasks. Otherwise ``extra`` beyond what the grader's user runs
+    already (the limit counts every task of a user, a desktop session's threads too; in
+    bubblewrap's user namespace, Linux 5.14 and later count the sandbox's tasks alone)."""
+    return extra if os.geteuid() == 0 else tasks_of_user(os.getuid()) + extra
+
+
+KERNEL_USERS = 2**20  # as root, the kernels' own uids start here: far above any real user's
+KERNELS_PER_PROCESS = 16  # serial numbers of kernels a pytest process starts, before reuse
+
+
+def own_user(limits: "Limits", serial: int) -> "Limits":
+    """The limits of one kernel, with a user of its own when the grader runs as root: RLIMIT_NPROC
+    counts a user's tasks machine-wide, so kernels sharing a uid could exhaust each other's
+    budget (and signal or trace each other). The uid is made from this process's pid (unique
+    while it runs; a pytest process runs one kernel at a time) and the kernel's serial number:
+    no two kernels alive on the machine share it. Not root: the limits as they are."""
+    if os.geteuid() != 0 or not limits.user:
+        return limits
+    uid = KERNEL_USERS + os.getpid() * KERNELS_PER_PROCESS + serial % KERNELS_PER_PROCESS
+    return dataclasses.replace(limits, user=uid)
+
+
+def end_processes_of(user: int) -> None:
+    """Kill every process of ``user`` (a kernel's own uid, root only): what a kernel run
+    without namespaces left behind (a process started in a session of its own escapes its
+    kernel's process group). A child becomes that user and signals everything it may."""
+    if os.geteuid() != 0 or user < KERNEL_USERS:
+        return
+    child = os.fork()
+    if child == 0:  # pragma: no cover -- runs in the child
+        try:
+            os.setgroups([])
+            os.setgid(user)
+            os.setuid(user)
+            os.kill(-1, signal.SIGKILL)  # every process of this uid but the caller
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
 
 
 @dataclass(frozen=True)
@@ -79,7 +116,7 @@ class Limits:
     processes: int = 512  # tasks of the kernel's user (see process_limit)
     file_size: int = 256 * 2**20  # bytes of any one file written
     open_files: int = 1024
-    user: int = 65534  # when the grader runs as root, kernels run as this uid (nobody)
+    user: int = 65534  # as root: kernels run as another user (each its own: see own_user)
 
     def arguments(self) -> list[str]:
         user = [f"--user={self.user}"] if os.geteuid() == 0 and self.user else []
@@ -100,8 +137,8 @@ class Engine:
 
     def describe(self) -> str:
         if self.name == "none" and self.user:
-            return (f"sandbox: none ({self.detail}): kernels run as uid {self.user}, without "
-                    "namespaces; the time and resource limits apply")
+            return (f"sandbox: none ({self.detail}): each kernel runs as a user of its own, "
+                    "without namespaces; the time and resource limits apply")
         if self.name == "none":
             return ("sandbox: none (asked for): kernels run as this user, without namespaces; "
                     "only the time and resource limits apply")
@@ -143,7 +180,7 @@ def _probe_bwrap():
                 "(sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0) "
                 "or root")
     version = subprocess.run([program, "--version"], capture_output=True, text=True)
-    user = "kernels run as uid 65534" if os.geteuid() == 0 else "user namespace"
+    user = "each kernel as a user of its own" if os.geteuid() == 0 else "user namespace"
     return Engine("bwrap", program, f"{version.stdout.strip() or 'bubblewrap'}; {user}; own "
                   "pid/net/ipc/uts namespaces, no network")
 
@@ -191,13 +228,14 @@ def kernel_command(engine: Engine, limits: Limits, socket_dir: "Path | str",
 
 def hand_over(engine: Engine, socket_dir: "Path | str", connection_file: "Path | str",
               limits: Limits) -> str:
-    """The connection file as the kernel reads it, made readable by the kernel's user (when
-    the grader runs as root, a sandboxed kernel runs as ``limits.user``). In a sandbox the
-    socket folder is mounted at SOCKETS, so the kernel's copy names its sockets there: the
-    kernel learns nothing about the host's folders."""
+    """The connection file as the kernel reads it. In a sandbox the socket folder is mounted
+    at SOCKETS, so the kernel's copy names its sockets there: the kernel learns nothing about
+    the host's folders. When the grader runs as root, the kernel runs as ``limits.user``: the
+    file stays root's, readable by the kernel's group alone, so that nothing in its host folder
+    is the kernel's to write but the sockets it makes (see seal)."""
     if not engine.contained:
         if os.geteuid() == 0 and limits.user:  # "none" as another user: let it in, no more
-            os.chown(connection_file, limits.user, limits.user)
+            _readable_by(connection_file, limits.user)
             os.chmod(socket_dir, 0o733)
         return str(connection_file)
     with open(connection_file, encoding="utf-8") as handle:
@@ -205,11 +243,18 @@ def hand_over(engine: Engine, socket_dir: "Path | str", connection_file: "Path |
     info["ip"] = f"{SOCKETS}/{Path(info['ip']).name}"
     inside = Path(socket_dir) / "kernel-inside.json"
     inside.write_text(json.dumps(info), encoding="utf-8")
-    if os.geteuid() == 0 and limits.user:
-        os.chown(inside, limits.user, limits.user)
-        os.chmod(socket_dir, 0o733)  # the kernel may create its sockets, not list the folder
     inside.chmod(0o600)
+    if os.geteuid() == 0 and limits.user:
+        _readable_by(inside, limits.user)
+        os.chmod(socket_dir, 0o733)  # the kernel may create its sockets, not list the folder
     return f"{SOCKETS}/{inside.name}"
+
+
+def _readable_by(path, user):
+    """``path`` root's, readable by the group ``user`` (the kernel's: exec_shim sets its gid to
+    its uid) and by nobody else, writable by root alone."""
+    os.chown(path, 0, user)
+    os.chmod(path, 0o640)
 
 
 KERNEL_IMPORTS = "import ipykernel, numpy, rnn_utils, rnn_grade_harness"

@@ -22,9 +22,9 @@ container may not allow the namespaces it needs (a default Docker container does
 unless the zip was built with ``--require-sandbox`` (no points, and why), the submission is
 graded without bubblewrap inside Gradescope's container, which holds this submission alone,
 and the results say so. Run as root there (as Gradescope runs it), the grader still runs
-every kernel as an unprivileged user of its own (CONTAINER_USER). That user cannot read the
+every kernel as an unprivileged user of its own (sandbox.own_user). That user cannot read the
 installed reference and checks (made root's only) and cannot write the results. Whatever it
-leaves running is killed before the results are written.
+leaves running is killed when its notebook ends, and again before the results are written.
 """
 
 import argparse
@@ -44,13 +44,13 @@ from rnn_course.grading.batch import Graded, GradeError, Student, lesson_of
 from rnn_course.grading.course import load_course
 from rnn_course.grading.files import entry_kind, list_folder
 from rnn_course.grading.report import number, write_text_atomic
-from rnn_course.grading.sandbox import Engine, EngineError, probe
+from rnn_course.grading.sandbox import KERNEL_USERS, Engine, EngineError, probe
 from rnn_course.grading.single import grade_single
 from rnn_course.options import GradingOptions
 
 CONFIG = "gradescope.json"
 VENV = "/autograder/rnn-course-venv"
-CONTAINER_USER = 65533  # the kernels' uid without bubblewrap (not nobody: nothing else runs as it)
+CONTAINER_USER = 65533  # without bubblewrap: kernels run as other users (each its own uid)
 MAX_FILES = 50  # files of a submission looked at; the rest are listed as not graded
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -155,8 +155,9 @@ def choose_sandbox(config: dict[str, Any], said: list[str], root: "Path | None" 
             return Engine("none")
         _protect_answers(root)
         said.append(f"Graded without bubblewrap ({error}): in this submission's own container, "
-                    f"the kernels ran as uid {CONTAINER_USER}, which can read neither the "
-                    "course's answers nor the results; build the autograder with "
+                    "each kernel ran as a user of its own (uid "
+                    f"{KERNEL_USERS} and above), which can read neither the course's answers "
+                    "nor the results; build the autograder with "
                     "--require-sandbox to refuse to grade without bubblewrap.")
         return Engine("none", detail="in the autograder's container", user=CONTAINER_USER)
 
@@ -177,14 +178,15 @@ def _protect_answers(root: "Path | None" = None) -> None:
 
 
 def stop_leftovers(user: "int | None" = None) -> None:
-    """Kill whatever the kernels' user still runs (they ran as CONTAINER_USER, a uid nothing
-    else uses), so that nothing of the submission outlives its grading."""
-    user = CONTAINER_USER if user is None else user
+    """Kill whatever the kernels' users still run (each kernel ran as a uid of its own, from
+    sandbox.KERNEL_USERS up, which nothing else uses; or ``user``), so that nothing of the
+    submission outlives its grading."""
     if os.geteuid() != 0:
         return
     for pid in filter(str.isdigit, list_folder("/proc")):
         try:
-            if os.stat(f"/proc/{pid}").st_uid == user:
+            owner = os.stat(f"/proc/{pid}").st_uid
+            if owner == user or (user is None and owner >= KERNEL_USERS):
                 os.kill(int(pid), signal.SIGKILL)
         except OSError:
             continue

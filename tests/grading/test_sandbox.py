@@ -8,6 +8,7 @@ otherwise correct function return None, so it shows as a failed row.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -114,11 +115,22 @@ for pid in os.listdir("/proc"):
 """),
         "fills_its_socket_folder": """
 import glob, os
-if os.getuid() == 65534:  # the grader runs as root: the kernel's one host folder is sealed
+if os.stat("/grader/kernel").st_uid == 0:  # the grader runs as root: the folder is sealed
     for folder in ["/grader/kernel", *glob.glob("/grader/*")]:
         try:
             with open(os.path.join(folder, "filler"), "wb") as handle:
                 handle.write(b"x" * 1000)
+            return None
+        except OSError:
+            pass
+""",
+        "grows_a_file_in_its_socket_folder": """
+import os
+if os.stat("/grader/kernel").st_uid == 0:  # sealed: nothing in it is the kernel's to write
+    for name in ("kernel-inside.json", "kernel.json", "cases", "k-1", "k-2", "k-3"):
+        try:
+            with open(os.path.join("/grader/kernel", name), "ab") as handle:
+                handle.write(b" " * 1000)
             return None
         except OSError:
             pass
@@ -279,7 +291,7 @@ def test_kernels_that_cannot_start_stop_the_grader_before_anything_is_graded(tmp
                              str(tmp_path / "out"), str(ROOT)], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
     assert result.returncode == 2, result.stderr[-2000:]
-    assert "the grading kernels cannot start: run as uid 65533" in result.stdout
+    assert re.search(r"the grading kernels cannot start: run as uid \d+", result.stdout)
     assert "0700" in result.stdout and not (tmp_path / "out" / "grades.csv").exists()
 
 
@@ -301,3 +313,63 @@ def test_the_start_check_passes_where_kernels_do_start():
             check_kernels_can_start(Engine("none", user=65533), Limits(user=65533), course)
     finally:
         shutil.rmtree(reachable)
+
+
+HOLD_EVERY_TASK = """
+import sys, threading, time
+held = threading.Event()
+count = 0
+try:
+    while count < 10000:
+        threading.Thread(target=held.wait, daemon=True).start()
+        count += 1
+except RuntimeError:
+    pass
+print("holding", count, flush=True)
+time.sleep(60)
+"""
+START_TWENTY_THREADS = """
+import threading
+threads = [threading.Thread(target=lambda: None) for _ in range(20)]
+for thread in threads:
+    thread.start()
+print("started 20")
+"""
+
+
+def _in_sandbox(limits, folder, code, **popen):
+    """``code`` run by the sandbox's Python as a kernel is started, with ``limits``."""
+    from rnn_course.grading import sandbox as grade_sandbox
+
+    sockets = folder / f"sockets-{limits.user}"
+    sockets.mkdir(mode=0o777, exist_ok=True)
+    sockets.chmod(0o777)
+    course = folder / "course"
+    course.mkdir(exist_ok=True)
+    course.chmod(0o755)
+    command = grade_sandbox.kernel_command(probe("bwrap"), limits, sockets, course,
+                                           [sys.executable, "-c", code])
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, **popen)
+
+
+@ROOT_ONLY
+def test_no_kernel_can_spend_a_classmates_process_budget(tmp_path):
+    """A kernel that holds every task its limit allows, and a classmate's kernel started while
+    it does: each kernel has a user of its own, so the classmate starts its threads. The
+    control: two kernels sharing one user (as every kernel did before) and the classmate
+    cannot."""
+    from rnn_course.grading.sandbox import Limits, own_user
+
+    base = Limits(processes=64)
+    hostile, classmate = own_user(base, 0), own_user(base, 1)
+    assert hostile.user != classmate.user and hostile.user >= 2**20
+    for victim, should_start in ((classmate, True), (hostile, False)):
+        holder = _in_sandbox(hostile, tmp_path, HOLD_EVERY_TASK)
+        try:
+            assert holder.stdout.readline().startswith("holding")
+            done = _in_sandbox(victim, tmp_path, START_TWENTY_THREADS).communicate(timeout=60)
+            assert ("started 20" in done[0]) is should_start, done[0][-500:]
+        finally:
+            holder.kill()
+            holder.wait()
