@@ -205,7 +205,8 @@ def _gradescope_arguments(parser: argparse.ArgumentParser) -> None:
     _grading_run_arguments(parser, leave_out=("jobs",))  # Gradescope: one submission, all cores
     parser.add_argument("--require-sandbox", action="store_true",
                         help="give no points (and say why) when bubblewrap does not work in "
-                        "Gradescope's container (else: graded there, each kernel as a user of its own)")
+                        "Gradescope's container (else: graded there, each kernel as a user "
+                        "of its own)")
     parser.add_argument("--hidden", action="store_true",
                         help="tests visible to students only after the grades are published")
 

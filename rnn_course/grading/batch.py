@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from rnn_course.errors import RnnCourseError
+from rnn_course.grading import cgroups
 from rnn_course.grading.compose import Composed, NotANotebook, compose, read_submission
 from rnn_course.grading.course import (
     Course,
@@ -189,6 +190,7 @@ def grade_students(course: Course, roster: Callable[[], list[Student]],
     _check_same_package(course)
     engine = options.sandbox if isinstance(options.sandbox, Engine) else probe(options.sandbox)
     (report or (lambda line: None))(engine.describe())
+    (report or (lambda line: None))(cgroups.available())
     tasks = make_tasks(course)
     with tempfile.TemporaryDirectory(prefix="rnn-course-grading-") as private:
         if engine.user:  # kernels run as that user without a sandbox: /course is reached here

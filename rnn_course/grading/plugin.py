@@ -74,7 +74,7 @@ def _start_kernels_in_sandboxes(settings_file):
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
-    from rnn_course.grading import sandbox
+    from rnn_course.grading import cgroups, sandbox
 
     with open(settings_file, encoding="utf-8") as handle:
         settings = json.load(handle)
@@ -95,7 +95,9 @@ def _start_kernels_in_sandboxes(settings_file):
     serials = iter(range(2**31))
 
     def start_new_kernel(startup_timeout=60, kernel_name="python", **kwargs):
-        limits = sandbox.own_user(base_limits, next(serials))  # as root: a uid of its own
+        serial = next(serials)
+        limits = sandbox.own_user(base_limits, serial)  # as root: a uid of its own
+        group = cgroups.make(f"{os.getpid()}-{serial}", limits.memory, limits.processes)
         socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
         socket_dir.mkdir(mode=0o700, exist_ok=True)
         server_socket = socket_dir / "cases"
@@ -108,12 +110,13 @@ def _start_kernels_in_sandboxes(settings_file):
         inside = sandbox.hand_over(engine, socket_dir, km.connection_file, limits)
         specs.argv = sandbox.kernel_command(
             engine, limits, socket_dir, settings["course_dir"],
-            [sys.executable, "-m", "ipykernel_launcher", "-f", inside])
+            [sys.executable, "-m", "ipykernel_launcher", "-f", inside],
+            groups=group.procs_files if group else ())
         specs.env = {} if engine.contained else {  # no sandbox: the kernel's view, by variables
             "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(server_socket),
             **_home_of(limits.user, socket_dir.parent)}
         km.start_kernel(**kwargs)
-        _end_leftovers_at_shutdown(km, limits.user)
+        _end_leftovers_at_shutdown(km, limits.user, group)
         kc = km.client()
         kc.start_channels()
         try:
@@ -128,9 +131,10 @@ def _start_kernels_in_sandboxes(settings_file):
     nbval.kernel.start_new_kernel = start_new_kernel
 
 
-def _end_leftovers_at_shutdown(km, user):
-    """When nbval shuts the kernel down, whatever its user still runs goes too (without a
-    sandbox, a process in a session of its own would outlive its kernel's process group)."""
+def _end_leftovers_at_shutdown(km, user, group):
+    """When nbval shuts the kernel down, whatever its user or its control group still runs
+    goes too (without a sandbox, a process in a session of its own would outlive its kernel's
+    process group), and the group is removed."""
     from rnn_course.grading import sandbox
 
     shutdown = km.shutdown_kernel
@@ -140,6 +144,8 @@ def _end_leftovers_at_shutdown(km, user):
             return shutdown(*args, **kwargs)
         finally:
             sandbox.end_processes_of(user)
+            if group is not None:
+                group.end()
 
     km.shutdown_kernel = shutdown_and_end
 

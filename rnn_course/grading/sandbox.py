@@ -195,12 +195,22 @@ def _namespace_options():
     return ["--unshare-user", *options]
 
 
+JOIN_GROUPS = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 97; shift; done; shift; exec "$@"'
+
+
 def kernel_command(engine: Engine, limits: Limits, socket_dir: "Path | str",
-                   course_dir: "Path | str", kernel_argv: list[str]) -> list[str]:
+                   course_dir: "Path | str", kernel_argv: list[str],
+                   groups: "list[str] | tuple[str, ...]" = ()) -> list[str]:
     """The command that starts one kernel (``kernel_argv``, e.g. python -m ipykernel_launcher
     -f FILE) in its sandbox. ``socket_dir`` (host folder of the kernel's ipc sockets and
     connection file) is the only host folder it can write; ``course_dir`` is mounted at
-    /course."""
+    /course. ``groups``: the cgroup.procs files of the kernel's control groups (cgroups.py),
+    joined by a shell before anything else starts, so that the whole sandbox is counted there."""
+    joined = ["/bin/sh", "-c", JOIN_GROUPS, "sh", *groups, "--"] if groups else []
+    return joined + _sandboxed(engine, limits, socket_dir, course_dir, kernel_argv)
+
+
+def _sandboxed(engine, limits, socket_dir, course_dir, kernel_argv):
     if not engine.contained:
         return [sys.executable, str(EXEC_HELPER), *limits.arguments(), "--", *kernel_argv]
     limited = [sys.executable, EXEC_INSIDE, *limits.arguments(), "--", *kernel_argv]

@@ -337,7 +337,7 @@ print("started 20")
 """
 
 
-def _in_sandbox(limits, folder, code, **popen):
+def _in_sandbox(limits, folder, code, groups=()):
     """``code`` run by the sandbox's Python as a kernel is started, with ``limits``."""
     from rnn_course.grading import sandbox as grade_sandbox
 
@@ -348,9 +348,9 @@ def _in_sandbox(limits, folder, code, **popen):
     course.mkdir(exist_ok=True)
     course.chmod(0o755)
     command = grade_sandbox.kernel_command(probe("bwrap"), limits, sockets, course,
-                                           [sys.executable, "-c", code])
+                                           [sys.executable, "-c", code], groups=groups)
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, **popen)
+                            text=True)
 
 
 @ROOT_ONLY
@@ -373,3 +373,40 @@ def test_no_kernel_can_spend_a_classmates_process_budget(tmp_path):
         finally:
             holder.kill()
             holder.wait()
+
+
+FORK_THREE_HOLDERS = """
+import os, time
+children = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        held = b"x" * (200 * 2**20)  # written, so resident: 200 MB in each child
+        time.sleep(3)
+        os._exit(0)
+    children.append(pid)
+codes = [os.waitpid(pid, 0)[1] for pid in children]
+print("held by all three" if all(code == 0 for code in codes) else "a holder was stopped")
+"""
+
+
+@ROOT_ONLY
+def test_memory_is_bounded_per_notebook_not_per_process(tmp_path):
+    """Three processes of one kernel, each within the per-process limit (300 MB of address
+    space), together over the notebook's 300 MB: its control group stops one. The control:
+    the same kernel without a group holds all three (600 MB)."""
+    from rnn_course.grading import cgroups
+    from rnn_course.grading.sandbox import Limits, own_user
+
+    limits = own_user(Limits(memory=300 * 2**20), 0)
+    group = cgroups.make(f"test-{os.getpid()}", limits.memory, limits.processes)
+    if group is None:
+        pytest.skip(cgroups.available())
+    try:
+        for groups, expected in ((group.procs_files, "a holder was stopped"),
+                                 ((), "held by all three")):
+            kernel = _in_sandbox(limits, tmp_path, FORK_THREE_HOLDERS, groups=groups)
+            output = kernel.communicate(timeout=120)[0]
+            assert expected in output or (groups and "held by all three" not in output), output
+    finally:
+        group.end()
