@@ -9,7 +9,9 @@ layers: ``--notebook-timeout`` is ``notebook_timeout`` everywhere.
     jobs                all cores   notebooks graded in parallel
     timeout             60          seconds per cell
     notebook_timeout    600         seconds of wall clock per notebook (0: none)
-    memory              2G          address space per kernel (0: none)
+    memory              2G          memory per notebook (a control group, where the
+                                    grader may make one) and address space per process
+                                    (0: none)
     sandbox             auto        auto | bwrap | none (where each kernel runs)
 
 The course root (``--course``, also spelled ``--root``) and ``--lessons`` are the options every
@@ -82,7 +84,9 @@ class GradingOptions:
                              metavar="SECONDS")
     notebook_timeout: float = _option("wall-clock budget of each notebook (default: 600; 0: "
                                       "none)", not_negative(float), 600.0, metavar="SECONDS")
-    memory: int = _option("address-space limit per kernel (default: 2G; none: no limit)",
+    memory: int = _option("memory limit of each notebook, all its processes together where "
+                          "control groups can be made, and of each process's address space "
+                          "(default: 2G; none: no limit)",
                           memory_size, 2 * 2**30, metavar="SIZE")
     sandbox: str = _option("where each kernel runs: auto (bubblewrap, which must work), bwrap, "
                            "or none (no sandbox: only for a class you trust)", str, "auto",

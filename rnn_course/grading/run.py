@@ -9,8 +9,9 @@ Containment, from the inside out:
 - nbval's per-cell timeout (``--timeout``): it interrupts the cell, and stops the kernel when the
   interrupt does not help; later cells of that notebook then fail, the next notebook is
   unaffected;
-- a memory limit (RLIMIT_AS) inherited by every kernel: an allocation beyond it fails with
-  MemoryError in the student's code;
+- a memory limit: RLIMIT_AS of every process, and a control group per kernel where one can
+  be made (cgroups.py), so that all its processes together stay within it; an allocation
+  beyond the first fails with MemoryError in the student's code;
 - a watchdog here: when the pytest process reports nothing for longer than any cell or kernel
   start may take, the batch is killed (pytest and the running kernel's process group); the
   notebook being run is charged with a timeout and the batch's notebooks that had not started
@@ -88,7 +89,7 @@ class Settings:
     """How the notebooks of a grading run: GradingOptions' limits, and where things are."""
 
     timeout: float = GradingOptions.timeout  # seconds per cell
-    memory: int = GradingOptions.memory  # bytes of address space per kernel (0: no limit)
+    memory: int = GradingOptions.memory  # bytes per notebook and per process (0: no limit)
     package_root: "Path | None" = None  # first on the kernels' path (the course's rnn_utils)
     startup_timeout: float = KERNEL_STARTUP_TIMEOUT
     notebook_timeout: float = GradingOptions.notebook_timeout  # seconds per notebook (0: none)
