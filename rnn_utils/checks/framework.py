@@ -555,8 +555,9 @@ def gradient_check_lines(exercise, case, name, wrong):
 def wrong_together_lines(exercise, case, outputs):
     """For an exercise with a ``derivation``: which outputs are wrong together, and where in
     the derivation the error starts (0 to 2 lines)."""
-    if not exercise.derivation:
-        return []
+    if not exercise.derivation or any(isinstance(value, np.ndarray) and value.dtype != np.float64
+                                      for value in outputs.values()):
+        return []  # a rounded dtype (diagnosed on its own) makes every output wrong
     expected = outputs_by_name(exercise, call_quietly(reference_of(exercise), case.arguments))
     order = exercise.output_order or tuple(SIGNATURES[exercise.name].returns)
     wrong = [name for name in order if first_difference(expected[name], outputs[name], name)]
