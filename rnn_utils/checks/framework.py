@@ -357,6 +357,9 @@ EXCEPTION_HINTS = (
      "the answer hands the work to the course's reference implementation, which this "
      "exercise's check does not allow (only the exercise's helpers, its earlier exercises, "
      "are): write the computation yourself."),
+    (NameError, None, "name_not_defined",
+     "your function uses a name that no cell has defined in this kernel. After a restart or "
+     "on a reopened notebook, run the cells above first: Run > Run All Above Selected Cell."),
     (ShapeError, None, "helper_argument_shape",
      "a helper was given an argument of the wrong shape (named above). Check what you pass "
      "to it: the input of step t is x[:, :, t], of shape (n_x, m)."),
