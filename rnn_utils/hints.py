@@ -41,6 +41,23 @@ def hint(namespace):
             "cell again.")
 
 
+RUN_ABOVE = ("Run > Run All Above Selected Cell (classic Notebook: Cell > Run All Above), then "
+             "this cell again")
+
+
+def forgotten_hint(error, namespace):
+    """The line for a NameError on a name the notebook's cells above define: after a restart,
+    or on a notebook reopened, the kernel has forgotten them. None for other errors.
+
+    Every check cell imports its check first (which installs this hint), so the line also
+    appears when the check itself was forgotten."""
+    name = getattr(error, "name", None)  # set by Python >= 3.10
+    if not isinstance(error, NameError) or not name or name in namespace:
+        return None
+    return (f"Note: `{name}` is not defined in this kernel: after a restart or on a reopened "
+            f"notebook the kernel has forgotten the cells above. {RUN_ABOVE}.")
+
+
 def _after_cell(result):
     """IPython's post_run_cell event: the usual error output is already shown, unchanged; add
     the hint below it. (An event, not a custom exception handler, so nothing here can lose or
@@ -48,7 +65,8 @@ def _after_cell(result):
     if isinstance(result.error_in_exec, FOLLOW_ON_ERRORS):
         from IPython import get_ipython
 
-        line = hint(get_ipython().user_ns)
+        namespace = get_ipython().user_ns
+        line = hint(namespace) or forgotten_hint(result.error_in_exec, namespace)
         if line:
             print(line)
 

@@ -42,7 +42,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnn_utils import initialize_rnn_parameters, sigmoid, softmax
-from rnn_utils.checks import check_rnn_cell_forward
 
 np.set_printoptions(precision=6, suppress=True)
 
@@ -286,6 +285,8 @@ def rnn_cell_forward(xt, a_prev, parameters):
 
 
 # %% points=2
+from rnn_utils.checks import check_rnn_cell_forward
+
 check_rnn_cell_forward(rnn_cell_forward)
 
 # %% [markdown]

@@ -44,7 +44,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnn_utils import initialize_rnn_parameters, robust, viz
-from rnn_utils.checks import check_rnn_forward
 from rnn_utils.reference import rnn_cell_forward
 
 np.set_printoptions(precision=6, suppress=True)
@@ -245,6 +244,8 @@ def rnn_forward(x, a0, parameters):
 
 
 # %% points=3
+from rnn_utils.checks import check_rnn_forward
+
 check_rnn_forward(rnn_forward)
 
 # %% [markdown]
@@ -400,6 +401,8 @@ plt.show()
 # "Error displaying widget: model not found" until you run the cell again.)
 
 # %% tags=["nbval-ignore-output"]
+from rnn_utils import viz
+
 viz.trajectory_explorer(forward=rnn_forward)
 
 # %% [markdown]

@@ -50,7 +50,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from rnn_utils import initialize_rnn_parameters, relative_error, robust
-from rnn_utils.checks import check_numerical_gradient, check_rnn_cell_backward
 from rnn_utils.reference import rnn_cell_forward
 
 np.set_printoptions(precision=6, suppress=True)
@@ -259,6 +258,8 @@ def rnn_cell_backward(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 # %% points=4
+from rnn_utils.checks import check_rnn_cell_backward
+
 check_rnn_cell_backward(rnn_cell_backward)
 
 # %% [markdown]
@@ -392,6 +393,8 @@ def numerical_gradient(f, x, eps=1e-6):
     return grad
 
 # %% points=2
+from rnn_utils.checks import check_numerical_gradient
+
 check_numerical_gradient(numerical_gradient)
 
 # %% [markdown]

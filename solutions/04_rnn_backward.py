@@ -48,11 +48,6 @@
 import numpy as np
 
 from rnn_utils import initialize_rnn_parameters, numerical_gradient, relative_error, robust
-from rnn_utils.checks import (
-    check_output_layer_backward,
-    check_rnn_backward,
-    check_softmax_cross_entropy,
-)
 from rnn_utils.reference import rnn_cell_backward, rnn_forward
 
 np.set_printoptions(precision=6, suppress=True)
@@ -226,6 +221,8 @@ def rnn_backward(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 # %% points=4
+from rnn_utils.checks import check_rnn_backward
+
 check_rnn_backward(rnn_backward)
 
 # %% [markdown]
@@ -375,6 +372,8 @@ def softmax_cross_entropy(y_pred, y):
     return float(loss), dz
 
 # %% points=2
+from rnn_utils.checks import check_softmax_cross_entropy
+
 check_softmax_cross_entropy(softmax_cross_entropy)
 
 # %% [markdown]
@@ -437,6 +436,8 @@ def output_layer_backward(dz, a, parameters):
     return {"da": da, "dWya": dWya, "dby": dby}
 
 # %% points=2
+from rnn_utils.checks import check_output_layer_backward
+
 check_output_layer_backward(output_layer_backward)
 
 # %% [markdown]

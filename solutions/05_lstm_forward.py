@@ -42,7 +42,6 @@ import numpy as np
 
 from rnn_utils import initialize_lstm_parameters
 from rnn_utils.activations import sigmoid, softmax
-from rnn_utils.checks import check_lstm_cell_forward, check_lstm_forward
 from rnn_utils.reference import rnn_forward
 
 np.set_printoptions(precision=6, suppress=True)
@@ -190,6 +189,8 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 
 
 # %% points=3
+from rnn_utils.checks import check_lstm_cell_forward
+
 check_lstm_cell_forward(lstm_cell_forward)
 
 # %% [markdown]
@@ -243,6 +244,8 @@ def lstm_forward(x, a0, parameters):
 
 
 # %% points=2
+from rnn_utils.checks import check_lstm_forward
+
 check_lstm_forward(lstm_forward)
 
 # %% [markdown]

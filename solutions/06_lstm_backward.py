@@ -46,7 +46,6 @@ from rnn_utils import (
     relative_error,
     sigmoid,
 )
-from rnn_utils.checks import check_lstm_backward, check_lstm_cell_backward
 from rnn_utils.reference import lstm_cell_forward, lstm_forward, rnn_backward, rnn_forward
 
 np.set_printoptions(precision=6, suppress=True)
@@ -262,6 +261,8 @@ def lstm_cell_backward(da_next, dc_next, cache):
             "dWi": dWi, "dbi": dbi, "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
 
 # %% points=5
+from rnn_utils.checks import check_lstm_cell_backward
+
 check_lstm_cell_backward(lstm_cell_backward)
 
 # %% [markdown]
@@ -546,6 +547,8 @@ def lstm_backward(da, caches):
             "dWc": dWc, "dbc": dbc, "dWo": dWo, "dbo": dbo}
 
 # %% points=3
+from rnn_utils.checks import check_lstm_backward
+
 check_lstm_backward(lstm_backward)
 
 # %% [markdown]

@@ -47,7 +47,6 @@ from rnn_utils import (
     initialize_rnn_parameters,
     training,
 )
-from rnn_utils.checks import check_clip, check_clip_by_norm
 from rnn_utils.reference import (
     lstm_backward,
     lstm_cell_backward,
@@ -356,6 +355,8 @@ for activation in ("tanh", "linear"):
 # "Error displaying widget: model not found" until you run its cell again.)
 
 # %% tags=["nbval-ignore-output"]
+from rnn_utils import explorers
+
 explorers.gradient_norm_explorer()
 
 # %% [markdown]
@@ -436,6 +437,8 @@ def clip(gradients, max_value):
     return clipped
 
 # %% points=2
+from rnn_utils.checks import check_clip
+
 check_clip(clip)
 
 # %% [markdown]
@@ -476,6 +479,8 @@ def clip_by_norm(gradients, max_norm):
     return clipped
 
 # %% points=2
+from rnn_utils.checks import check_clip_by_norm
+
 check_clip_by_norm(clip_by_norm)
 
 # %% [markdown]
@@ -527,6 +532,8 @@ print("input unchanged:", bool(np.array_equal(raw, flat(gradients_big))))
 # "Error displaying widget: model not found" until you run its cell again.)
 
 # %% tags=["nbval-ignore-output"]
+from rnn_utils import explorers
+
 explorers.clipping_explorer()
 
 # %% [markdown]

@@ -53,15 +53,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from rnn_utils import charlm, explorers, initialize_rnn_parameters, softmax
-from rnn_utils.checks import (
-    check_adagrad_update,
-    check_loss_per_character,
-    check_sample,
-    check_sgd_update,
-    check_train_truncated,
-    check_training_step,
-)
+from rnn_utils import charlm, initialize_rnn_parameters, softmax
 from rnn_utils.reference import (
     clip_by_norm,
     output_layer_backward,
@@ -255,6 +247,8 @@ def sample(parameters, temperature, rng, max_length):
     return indices
 
 # %% points=3
+from rnn_utils.checks import check_sample
+
 check_sample(sample)
 
 # %% [markdown]
@@ -320,6 +314,8 @@ def sgd_update(parameters, gradients, learning_rate):
     return new_parameters
 
 # %% points=1
+from rnn_utils.checks import check_sgd_update
+
 check_sgd_update(sgd_update)
 
 # %% [markdown]
@@ -356,6 +352,8 @@ def adagrad_update(parameters, gradients, memory, learning_rate, epsilon=1e-8):
     return new_parameters, new_memory
 
 # %% points=2
+from rnn_utils.checks import check_adagrad_update
+
 check_adagrad_update(adagrad_update)
 
 # %% [markdown]
@@ -419,6 +417,8 @@ def training_step(x, y, a0, parameters, memory, learning_rate, max_norm):
     return loss, a_last, new_parameters, new_memory
 
 # %% points=3
+from rnn_utils.checks import check_training_step
+
 check_training_step(training_step)
 
 # %% [markdown]
@@ -485,6 +485,8 @@ def train_truncated(x, y, a0, parameters, memory, k, learning_rate, max_norm):
     return losses, a_prev, parameters, memory
 
 # %% points=3
+from rnn_utils.checks import check_train_truncated
+
 check_train_truncated(train_truncated)
 
 # %% [markdown]
@@ -523,6 +525,8 @@ def loss_per_character(x, y, parameters):
     return loss, perplexity
 
 # %% points=2
+from rnn_utils.checks import check_loss_per_character
+
 check_loss_per_character(loss_per_character)
 
 # %% [markdown]
@@ -632,6 +636,8 @@ print(f"perplexity = exp(loss): {bool(np.isclose(held_perplexity, np.exp(held_lo
 # letter at that temperature. Where do the names stop looking like names?
 
 # %% tags=["nbval-ignore-output"]
+from rnn_utils import charlm, explorers
+
 explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature=1.0, seed=0)
 
 # %% [markdown]

@@ -51,12 +51,6 @@ from rnn_utils import (
     training,
 )
 from rnn_utils.activations import sigmoid, softmax
-from rnn_utils.checks import (
-    check_gru_backward,
-    check_gru_cell_backward,
-    check_gru_cell_forward,
-    check_gru_forward,
-)
 from rnn_utils.reference import lstm_backward, lstm_forward, rnn_backward, rnn_forward
 
 np.set_printoptions(precision=6, suppress=True)
@@ -202,6 +196,8 @@ def gru_cell_forward(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 
 # %% points=3
+from rnn_utils.checks import check_gru_cell_forward
+
 check_gru_cell_forward(gru_cell_forward)
 
 # %% [markdown]
@@ -244,6 +240,8 @@ def gru_forward(x, a0, parameters):
     return a, y_pred, caches
 
 # %% points=2
+from rnn_utils.checks import check_gru_forward
+
 check_gru_forward(gru_forward)
 
 # %% [markdown]
@@ -389,6 +387,8 @@ def gru_cell_backward(da_next, cache):
             "dWh": dWh, "dbh": dbh}
 
 # %% points=5
+from rnn_utils.checks import check_gru_cell_backward
+
 check_gru_cell_backward(gru_cell_backward)
 
 # %% [markdown]
@@ -484,6 +484,8 @@ def gru_backward(da, caches):
             "dWh": dWh, "dbh": dbh}
 
 # %% points=3
+from rnn_utils.checks import check_gru_backward
+
 check_gru_backward(gru_backward)
 
 # %% [markdown]

@@ -3,8 +3,10 @@
 A check is described by an ``Exercise`` (the graded function's name, its cases, the known
 mistakes to recognise) and run by ``run_check``. For each case it:
 1. calls the student's function on deep copies of the inputs, quietly (prints and warnings are
-   captured, so they cannot change the check's output) and in isolation (helpers from earlier
-   exercises are the reference ones, so one mistake costs one exercise);
+   captured, so they cannot change the check's output; a failure shows the case's prints), in
+   isolation (helpers from earlier exercises are the reference ones, so one mistake costs one
+   exercise) and within a time limit (an endless loop, or the student's interrupt, becomes a
+   two-line failure naming the function and the case, not a traceback through this code);
 2. checks that no input was modified in place (and, where the function promises a new object,
    that it did not return an argument itself), then the returned structure, the shapes, and
    the values of every output (caches included) against the reference, in that order;
@@ -20,6 +22,7 @@ import dataclasses
 import io
 import os
 import re
+import time
 import traceback
 import types
 import warnings
@@ -32,6 +35,7 @@ import rnn_utils
 from rnn_utils import reference
 from rnn_utils.checks.compare import first_difference, same
 from rnn_utils.gradcheck import relative_error
+from rnn_utils.limits import TimeLimitExceeded, case_seconds, printed_tail, time_limit
 from rnn_utils.shapes import ShapeError, check_shape
 from rnn_utils.signatures import HELPERS, SIGNATURES, ReferenceUseError  # noqa: F401
 
@@ -83,6 +87,11 @@ class CheckFailure(AssertionError):
         self.output, self.diagnosis = output, diagnosis
         self.lines = [f"{function}: FAILED - {problem}", *details]
         super().__init__("\n".join(self.lines))
+
+    def add_lines(self, lines):
+        """Add ``lines`` at the end of the message."""
+        self.lines = [*self.lines, *lines]
+        self.args = ("\n".join(self.lines),)
 
     def _render_traceback_(self):
         """IPython shows these lines instead of a traceback through the checking code."""
@@ -139,6 +148,13 @@ class Exercise:
                     it may raise a CheckFailure (e.g. for draws beyond the one per step)
     further_diagnoses -- diagnosis key -> explanation of those that ``fallback`` and
                          ``after_values`` give, so that diagnoses() lists every one
+    output_order -- the outputs in the order the lesson's derivation computes them: they are
+                    compared in this order, so a failure names the earliest wrong one
+                    (default: the order of SIGNATURES)
+    derivation -- for a backward function: rows (quantity, what it is, outputs computed from
+                  it) in the derivation's order, intermediate quantities such as dc included;
+                  a wrong output then also says which outputs are wrong together and, from
+                  that, the quantities where the error starts (see error_sources)
     """
 
     name: str
@@ -154,6 +170,8 @@ class Exercise:
     fallback: Callable = None
     after_values: Callable = None
     further_diagnoses: dict = field(default_factory=dict)
+    output_order: tuple = ()
+    derivation: tuple = ()
 
 
 def diagnoses(exercise):
@@ -164,6 +182,7 @@ def diagnoses(exercise):
     for _, _, key, hint in exercise.exception_hints + EXCEPTION_HINTS:
         found.setdefault(key, hint)
     found.setdefault("input_modified", IN_PLACE_HINT.removeprefix("Likely mistake: "))
+    found.setdefault("endless_loop", ENDLESS_LOOP)
     found.setdefault("not_float64", "an output array is not float64, so its values were rounded "
                      "when stored (see diagnose()).")
     for name in exercise.layouts:  # permuted_layout's diagnosis
@@ -183,17 +202,44 @@ def run_check(exercise, function):
     Raises CheckFailure at the first problem; returns None.
     """
     cases = exercise.make_cases()
-    for number, case in enumerate(cases, start=1):
-        title = f"Case {number} of {len(cases)}: {case.label}"
-        check_case(exercise, function, dataclasses.replace(case, title=title))
+    try:
+        for number, case in enumerate(cases, start=1):
+            title = f"Case {number} of {len(cases)}: {case.label}"
+            check_case(exercise, function, dataclasses.replace(case, title=title))
+    except KeyboardInterrupt:  # while the check compared or diagnosed: no traceback either
+        raise CheckFailure(exercise.name, "the check was interrupted (Kernel > Interrupt); run "
+                           "this cell again", kind="interrupted") from None
     print(f"{exercise.name}: all checks passed ({len(cases)} cases: {exercise.aspects}).")
 
 
 def check_case(exercise, function, case):
-    """Run ``function`` on one case and compare everything with the reference."""
+    """Run ``function`` on one case and compare everything with the reference; a failure
+    shows what the function printed on the case."""
     received = copy.deepcopy(case.arguments)  # the student's function may modify these
-    returned = call_student(exercise, function, received, case)
-    judge_case(exercise, case, received, returned)
+    printed = io.StringIO()
+    try:
+        returned = call_student(exercise, function, received, case, printed)
+        judge_case(exercise, case, received, returned)
+    except CheckFailure as failure:
+        failure.add_lines(printed_lines(printed.getvalue()))
+        raise
+
+
+def printed_lines(text):
+    """The lines of a failure that show what the function printed (none if nothing)."""
+    if not text.strip():
+        return []
+    shown = printed_tail(text.rstrip("\n"))
+    return ["What your function printed on this case:",
+            *(f"    {line}" for line in shown.splitlines())]
+
+
+def reference_seconds(exercise, case):
+    """How long the reference takes on ``case``: the time limit of the student's function
+    scales with it (and so with the student's machine)."""
+    start = time.perf_counter()
+    call_quietly(reference_of(exercise), case.arguments)
+    return time.perf_counter() - start
 
 
 def judge_case(exercise, case, received, returned):
@@ -205,7 +251,7 @@ def judge_case(exercise, case, received, returned):
     check_result_is_new(exercise, case, received, returned)
     outputs = unpack_returned(exercise, returned, case)
     check_shapes(exercise, case, outputs)
-    for name in SIGNATURES[exercise.name].returns:
+    for name in exercise.output_order or SIGNATURES[exercise.name].returns:
         difference = first_difference(expected[name], outputs[name], name)
         if difference:
             raise wrong_output(exercise, case, name, expected[name], outputs, difference,
@@ -234,12 +280,13 @@ def outputs_by_name(exercise, returned):
 
 
 @contextlib.contextmanager
-def quietly():
-    """Discard prints and record (so hide) warnings for the duration of a ``with`` block.
+def quietly(sink=None):
+    """Send prints to ``sink`` (a StringIO; by default, nowhere) and record (so hide) warnings
+    for the duration of a ``with`` block.
 
     A debugging print or a warning must not change the check's output, which nbval compares.
     """
-    sink = io.StringIO()
+    sink = io.StringIO() if sink is None else sink
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")  # record every warning; never turn one into an error
@@ -267,16 +314,36 @@ def isolated(function, helper_names):
     return copied
 
 
-def call_student(exercise, function, arguments, case):
-    """Run the student's function on ``arguments``, turning its exceptions into CheckFailures."""
+def call_student(exercise, function, arguments, case, printed=None):
+    """Run the student's function on ``arguments`` within the case's time limit, its prints
+    going to ``printed`` (a StringIO); its exceptions, an overrun and an interrupt become
+    CheckFailures."""
     isolated_function = isolated(function, HELPERS.get(exercise.name, ()))
+    seconds = case_seconds(reference_seconds(exercise, case))
     try:
-        with quietly():
+        with quietly(printed), time_limit(seconds):
             return isolated_function(*arguments.values())
     except NotImplementedError:
         raise not_implemented(exercise) from None
+    except TimeLimitExceeded as overrun:
+        raise time_limit_failure(exercise, overrun.seconds, case) from None
+    except KeyboardInterrupt:
+        raise CheckFailure(exercise.name, "interrupted (Kernel > Interrupt) while your function "
+                           "ran", [case.title], kind="interrupted", case=case.label) from None
     except Exception as error:  # whatever the student's code raises becomes a diagnosis
         raise exception_failure(exercise, error, case) from None
+
+
+ENDLESS_LOOP = ("a loop that never ends: a `while` whose condition never becomes False (is "
+                "its variable updated inside the loop?), or a loop over a list it appends to.")
+
+
+def time_limit_failure(exercise, seconds, case):
+    """The CheckFailure of a function that ran over its ``seconds`` on ``case``."""
+    return CheckFailure(exercise.name, f"your function did not return within {seconds} s "
+                        "(the reference takes a fraction of a second)",
+                        [case.title, f"Likely mistake: {ENDLESS_LOOP}"], kind="timeout",
+                        case=case.label, diagnosis="endless_loop")
 
 
 # ---- exceptions raised by the student's code -------------------------------------------------
@@ -290,6 +357,9 @@ EXCEPTION_HINTS = (
      "the answer hands the work to the course's reference implementation, which this "
      "exercise's check does not allow (only the exercise's helpers, its earlier exercises, "
      "are): write the computation yourself."),
+    (NameError, None, "name_not_defined",
+     "your function uses a name that no cell has defined in this kernel. After a restart or "
+     "on a reopened notebook, run the cells above first: Run > Run All Above Selected Cell."),
     (ShapeError, None, "helper_argument_shape",
      "a helper was given an argument of the wrong shape (named above). Check what you pass "
      "to it: the input of step t is x[:, :, t], of shape (n_x, m)."),
@@ -443,6 +513,7 @@ def wrong_output(exercise, case, name, expected, outputs, difference, received=N
     if name in exercise.layouts:
         details.append(f"Expected layout: {name} = ({', '.join(exercise.layouts[name])})")
     details += gradient_check_lines(exercise, case, name, outputs[name])
+    details += wrong_together_lines(exercise, case, outputs)
     problem, kind = problem_and_kind(name, expected, outputs[name], difference)
     return CheckFailure(exercise.name, problem, details + likely(mistake), kind=kind,
                         case=case.label, output=name, diagnosis=mistake and mistake.key)
@@ -482,6 +553,43 @@ def gradient_check_lines(exercise, case, name, wrong):
         return []
     return [f"Gradient check: relative error of your {name} against central differences "
             f"{relative_error(wrong, estimate):.1e} (a correct gradient gives < 1e-7)."]
+
+
+def wrong_together_lines(exercise, case, outputs):
+    """For an exercise with a ``derivation``: which outputs are wrong together, and where in
+    the derivation the error starts (0 to 2 lines)."""
+    if not exercise.derivation or any(isinstance(value, np.ndarray) and value.dtype != np.float64
+                                      for value in outputs.values()):
+        return []  # a rounded dtype (diagnosed on its own) makes every output wrong
+    expected = outputs_by_name(exercise, call_quietly(reference_of(exercise), case.arguments))
+    order = exercise.output_order or tuple(SIGNATURES[exercise.name].returns)
+    wrong = [name for name in order if first_difference(expected[name], outputs[name], name)]
+    right = [name for name in order if name not in wrong]
+    lines = [f"Wrong together: {', '.join(wrong)}; "
+             + (f"right: {', '.join(right)}." if right else "none is right.")]
+    sources = error_sources(exercise.derivation, set(wrong))
+    if sources:
+        names = " and ".join(", ".join(name for name, _ in sources).rsplit(", ", 1))
+        meanings = "; ".join(f"{name} is {meaning}" for name, meaning in sources)
+        lines.append(f"The error starts at {names}: exactly the gradients computed from "
+                     f"{'it' if len(sources) == 1 else 'them'} are wrong ({meanings}).")
+    return lines
+
+
+def error_sources(derivation, wrong):
+    """The earliest quantities of ``derivation`` (rows (quantity, meaning, outputs computed
+    from it)) whose outputs together are exactly the ``wrong`` ones, as (quantity, meaning)
+    pairs; empty when they are outputs only or no such quantities explain ``wrong``. Going in
+    the derivation's order, a quantity whose outputs are all wrong is taken unless the ones
+    taken already cover them."""
+    chosen, covered = [], set()
+    for quantity, meaning, computed in derivation:
+        if set(computed) <= wrong and not set(computed) <= covered:
+            chosen.append((quantity, meaning, set(computed)))
+            covered |= set(computed)
+    if covered != wrong or all(computed == {quantity} for quantity, _, computed in chosen):
+        return []
+    return [(quantity, meaning) for quantity, meaning, _ in chosen]
 
 
 # ---- recognising mistakes by their fingerprint ---------------------------------------------

@@ -240,9 +240,20 @@ BPTT_MISTAKES = (
 )
 
 
+# Lesson 09's derivation, in its order: (quantity, what it is, outputs computed from it).
+CELL_BACKWARD_DERIVATION = (
+    ("duh", "da_next * (1 - zt) * (1 - hht**2), the candidate's pre-activation gradient",
+     ("dWh", "dbh", "dWr", "dbr", "da_prev", "dxt")),
+    ("duz", "da_next * (a_prev - hht) * zt * (1 - zt)", ("dWz", "dbz", "da_prev", "dxt")),
+    ("dur", "(Wh.T @ duh)[:n_a] * a_prev * rt * (1 - rt)", ("dWr", "dbr", "da_prev", "dxt")),
+    *((name, name, (name,)) for name in ("dWh", "dbh", "dWz", "dbz", "dWr", "dbr", "da_prev",
+                                          "dxt")),
+)
+
 GRU_CELL_BACKWARD = Exercise("gru_cell_backward", gru_cell_backward_cases,
                              mistakes=CELL_BACKWARD_MISTAKES, aspects=BACKWARD_ASPECTS,
-                             gradient_check=gru_cell_gradient_estimate)
+                             gradient_check=gru_cell_gradient_estimate,
+                             derivation=CELL_BACKWARD_DERIVATION)
 GRU_BACKWARD = Exercise("gru_backward", gru_backward_cases, mistakes=BPTT_MISTAKES,
                         aspects=BACKWARD_ASPECTS, gradient_check=gru_gradient_estimate)
 

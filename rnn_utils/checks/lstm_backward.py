@@ -197,6 +197,21 @@ CELL_BACKWARD_MISTAKES = (
                   "concat = [a_prev; xt], a_prev on top: da_prev = dconcat[:n_a], "
                   "dxt = dconcat[n_a:].", da_prev=lambda v: v["dconcat"][v["a_prev"].shape[0]:],
                   dxt=lambda v: v["dconcat"][:v["a_prev"].shape[0]]),
+    _cell_mistake("dc_missing_dc_next", "dc misses dc_next, the gradient that step t+1 sends "
+                  "back along the cell-state line: dc = dc_next + da_next * ot * "
+                  "(1 - np.tanh(c_next)**2).",
+                  dc=lambda v: v["da_next"] * v["ot"] * (1 - v["tanh_c"] ** 2)),
+    _cell_mistake("dc_prev_from_dc_next", "dc_prev is computed from dc_next alone (dc_next * ft)."
+                  " It needs the whole gradient of c_next, both paths: dc_prev = dc * ft with "
+                  "dc = dc_next + da_next * ot * (1 - np.tanh(c_next)**2).",
+                  dc_prev=lambda v: v["dc_next"] * v["ft"]),
+    _cell_mistake("candidate_derivative_tanh_twice", "the candidate's derivative is "
+                  "1 - np.tanh(cct)**2, but cct is already a tanh: tanh'(u_c) = 1 - cct**2, so "
+                  "duc = dc * it * (1 - cct**2).",
+                  duc=lambda v: v["dc"] * v["it"] * (1 - np.tanh(v["cct"]) ** 2)),
+    _cell_mistake("sigmoid_derivative_missing", "the gates' sigmoid derivative is missing (duo = "
+                  f"da_next * tanh(c_next), without ot * (1 - ot)). {SIGMOID_DERIVATIVE}.",
+                  **_gate_derivatives(lambda v, gate: 1)),
     *(_cell_mistake("dconcat_one_gate", ONE_GATE, dconcat=lambda v, gate=gate: _dconcat(v, gate))
       for gate in reversed(GATES)),
     _cell_mistake("gate_bias_averaged", "the bias gradients are averaged over the examples "
@@ -280,9 +295,29 @@ BPTT_MISTAKES = (
 )
 
 
+def _from_gate(gate):
+    """The outputs computed from the gradient of one gate's pre-activation."""
+    return (f"dW{gate}", f"db{gate}", "da_prev", "dxt")
+
+
+# Lesson 06's derivation, in its order: (quantity, what it is, outputs computed from it).
+CELL_BACKWARD_OUTPUTS = (*GATE_NAMES, "da_prev", "dxt", "dc_prev")
+CELL_BACKWARD_DERIVATION = (
+    ("dc", "the whole gradient of c_next, dc_next + da_next * ot * (1 - np.tanh(c_next)**2)",
+     (*_from_gate("f")[:2], *_from_gate("i")[:2], *_from_gate("c"), "dc_prev")),
+    ("duo", "da_next * np.tanh(c_next) * ot * (1 - ot)", _from_gate("o")),
+    ("duc", "dc * it * (1 - cct**2)", _from_gate("c")),
+    ("dui", "dc * cct * it * (1 - it)", _from_gate("i")),
+    ("duf", "dc * c_prev * ft * (1 - ft)", _from_gate("f")),
+    ("dconcat", "the sum of the four W.T @ du, split into da_prev and dxt", ("da_prev", "dxt")),
+    *((name, name, (name,)) for name in CELL_BACKWARD_OUTPUTS),
+)
+
 LSTM_CELL_BACKWARD = Exercise("lstm_cell_backward", lstm_cell_backward_cases,
                               mistakes=CELL_BACKWARD_MISTAKES, aspects=BACKWARD_ASPECTS,
-                              gradient_check=lstm_cell_gradient_estimate)
+                              gradient_check=lstm_cell_gradient_estimate,
+                              output_order=CELL_BACKWARD_OUTPUTS,
+                              derivation=CELL_BACKWARD_DERIVATION)
 LSTM_BACKWARD = Exercise("lstm_backward", lstm_backward_cases, mistakes=BPTT_MISTAKES,
                          aspects=BACKWARD_ASPECTS, gradient_check=lstm_gradient_estimate)
 

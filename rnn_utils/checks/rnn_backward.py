@@ -292,9 +292,17 @@ BPTT_MISTAKES = (
 )
 
 
+# Lesson 03's derivation: (quantity, what it is, outputs computed from it).
+CELL_BACKWARD_DERIVATION = (
+    ("du", "da_next * (1 - a_next**2), the gradient of u = Wax @ xt + Waa @ a_prev + ba",
+     ("dxt", "da_prev", "dWax", "dWaa", "dba")),
+    *((name, name, (name,)) for name in ("dxt", "da_prev", "dWax", "dWaa", "dba")),
+)
+
 RNN_CELL_BACKWARD = Exercise("rnn_cell_backward", rnn_cell_backward_cases,
                              mistakes=CELL_BACKWARD_MISTAKES, aspects=BACKWARD_ASPECTS,
-                             gradient_check=rnn_cell_gradient_estimate)
+                             gradient_check=rnn_cell_gradient_estimate,
+                             derivation=CELL_BACKWARD_DERIVATION)
 RNN_BACKWARD = Exercise("rnn_backward", rnn_backward_cases, mistakes=BPTT_MISTAKES,
                         aspects=BACKWARD_ASPECTS, gradient_check=rnn_gradient_estimate)
 

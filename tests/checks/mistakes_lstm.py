@@ -281,6 +281,38 @@ def cell_backward_dc_missing_a_path(da_next, dc_next, cache):
     return _with_dc(da_next, dc_next, cache)
 
 
+def cell_backward_dc_next_forgotten(da_next, dc_next, cache):
+    """The most frequent one: dc only from this step's a_next, dc_next never added."""
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    dc = da_next * ot * (1 - np.tanh(c_next) ** 2)
+    duo = da_next * np.tanh(c_next) * ot * (1 - ot)
+    duc = dc * it * (1 - cct**2)
+    dui = dc * cct * it * (1 - it)
+    duf = dc * c_prev * ft * (1 - ft)
+    return _finish(duf, dui, duc, duo, dc, cache)
+
+
+def cell_backward_dc_prev_from_dc_next(da_next, dc_next, cache):
+    gradients = cell_backward_correct(da_next, dc_next, cache)
+    gradients["dc_prev"] = dc_next * cache[4]  # ft times the incoming gradient only
+    return gradients
+
+
+def cell_backward_candidate_tanh_twice(da_next, dc_next, cache):
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    duc = dc * it * (1 - np.tanh(cct) ** 2)
+    return _finish(dc * c_prev * ft * (1 - ft), dc * cct * it * (1 - it), duc,
+                   da_next * np.tanh(c_next) * ot * (1 - ot), dc, cache)
+
+
+def cell_backward_gate_derivatives_forgotten(da_next, dc_next, cache):
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    dc = dc_next + da_next * ot * (1 - np.tanh(c_next) ** 2)
+    return _finish(dc * c_prev, dc * cct, dc * it * (1 - cct**2), da_next * np.tanh(c_next),
+                   dc, cache)
+
+
 def cell_backward_tanh_c_derivative(da_next, dc_next, cache):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     return _with_dc(da_next, dc_next + da_next * ot * (1 - c_next**2), cache)

@@ -365,3 +365,18 @@ def test_a_small_error_is_shown_with_enough_digits_to_see_it():
     expected = np.array([1.1072, 2.0])
     message = describe_error(expected, expected + np.array([1.5e-7, 0.0]), "grad")
     assert "yours 1.1072001, expected 1.1072)" in message
+
+
+@pytest.mark.parametrize(("student", "line"), [
+    (wrong.cell_missing_tanh_derivative, "The error starts at du: exactly the gradients "),
+    (wrong.cell_parameter_gradients_averaged, "Wrong together: dWax, dWaa, dba; right: dxt, "
+     "da_prev."),
+])
+def test_a_wrong_cell_gradient_says_what_is_wrong_together(student, line):
+    lines = failure_of(check_rnn_cell_backward, student).lines
+    assert any(shown.startswith(line) for shown in lines), lines
+
+
+def test_a_rounded_dtype_names_no_start_in_the_derivation():
+    lines = failure_of(check_rnn_cell_backward, wrong.cell_float32).lines
+    assert not any(line.startswith(("Wrong together", "The error starts")) for line in lines)

@@ -267,3 +267,12 @@ def test_the_wrong_helper_would_have_failed_without_isolation(check, source, nam
     right = getattr(reference, name)(*case.arguments.values())
     first = (lambda result: result["dx"]) if isinstance(right, dict) else (lambda result: result[0])
     assert not np.allclose(first(mine), first(right))
+
+
+@pytest.mark.parametrize(("student", "start"), [
+    (wrong.cell_backward_update_sign, "duz"), (wrong.cell_backward_dur_without_a_prev, "dur"),
+    (wrong.cell_backward_candidate_uses_z, "duh"),
+    (wrong.cell_backward_sigmoid_slope_as_tanh, "duz and dur")])
+def test_a_wrong_cell_gradient_names_where_the_error_starts(student, start):
+    lines = failure_of(check_gru_cell_backward, student).lines
+    assert any(line.startswith(f"The error starts at {start}: ") for line in lines), lines

@@ -114,27 +114,35 @@ MISTAKES = [
     (check_lstm_forward, wrong.forward_caches_order, "caches", "caches_order", "layout",
      "yours is (x, list of step caches)", SEQUENCE_CASE),
     # lstm_cell_backward
-    (check_lstm_cell_backward, wrong.cell_backward_forget_uses_cct, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_forget_uses_cct, "dWf",
      "forget_gradient_uses_cct", "values", "duf = dc * c_prev * ft * (1 - ft)", CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_dc_missing_a_path, "dxt", "dc_missing_a_path",
+    (check_lstm_cell_backward, wrong.cell_backward_dc_missing_a_path, "dWf", "dc_missing_a_path",
      "values", "dc is dc_next alone", CELL_CASE),
     (check_lstm_cell_backward, wrong.cell_backward_dc_prev_missing_forget_gate, "dc_prev",
      "dc_prev_missing_forget_gate", "values", "dc_prev = dc * ft", CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_tanh_c_derivative, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_tanh_c_derivative, "dWf",
      "tanh_c_derivative_without_tanh", "values", "1 - np.tanh(c_next)**2", CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_dzo_uses_c, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_dzo_uses_c, "dWo",
      "output_gate_gradient_uses_c", "values", "duo uses c_next", CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_sigmoid_derivative_of_z, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_sigmoid_derivative_of_z, "dWf",
      "sigmoid_derivative_of_pre_activation", "values", "applied to the pre-activation z",
      CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_sigmoid_derivative_as_tanh, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_sigmoid_derivative_as_tanh, "dWf",
      "sigmoid_derivative_as_tanh", "values", "1 - s**2", CELL_CASE),
     (check_lstm_cell_backward, wrong.cell_backward_split_swapped, "dxt", "dconcat_split_swapped",
      "shape", "da_prev is dconcat[n_a:]", CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_split_as_xt_first, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_split_as_xt_first, "da_prev",
      "dconcat_split_swapped", "values", "wrong rows of dconcat", CELL_CASE),
-    (check_lstm_cell_backward, wrong.cell_backward_dconcat_overwritten, "dxt",
+    (check_lstm_cell_backward, wrong.cell_backward_dconcat_overwritten, "da_prev",
      "dconcat_one_gate", "values", "only one gate's W.T @ du", CELL_CASE),
+    (check_lstm_cell_backward, wrong.cell_backward_dc_next_forgotten, "dWf", "dc_missing_dc_next",
+     "values", "dc misses dc_next", CELL_CASE),
+    (check_lstm_cell_backward, wrong.cell_backward_dc_prev_from_dc_next, "dc_prev",
+     "dc_prev_from_dc_next", "values", "dc_prev = dc * ft with dc = dc_next + da_next", CELL_CASE),
+    (check_lstm_cell_backward, wrong.cell_backward_candidate_tanh_twice, "dWc",
+     "candidate_derivative_tanh_twice", "values", "cct is already a tanh", CELL_CASE),
+    (check_lstm_cell_backward, wrong.cell_backward_gate_derivatives_forgotten, "dWf",
+     "sigmoid_derivative_missing", "values", "without ot * (1 - ot)", CELL_CASE),
     (check_lstm_cell_backward, wrong.cell_backward_bias_averaged, "dbf", "gate_bias_averaged",
      "values", "averaged over the examples", CELL_CASE),
     (check_lstm_cell_backward, wrong.cell_backward_weights_transposed, "dWf",
@@ -194,6 +202,38 @@ def test_each_variant_differs_from_the_reference_in_the_first_case(check, index,
     expected = getattr(reference, check.__name__.removeprefix("check_"))(
         *case.arguments.values())
     assert first_difference(expected, produced, "result") is not None
+
+
+# ---- which gradients are wrong together, and where the error starts ------------------------
+
+STARTS = [
+    (wrong.cell_backward_dc_next_forgotten, "dc", "right: dWo, dbo."),
+    (wrong.cell_backward_dc_missing_a_path, "dc", "right: dWo, dbo."),
+    (wrong.cell_backward_forget_uses_cct, "duf", "right: dWi, dbi, dWc, dbc, dWo, dbo, dc_prev."),
+    (wrong.cell_backward_dzo_uses_c, "duo", "right: dWf, dbf, dWi, dbi, dWc, dbc, dc_prev."),
+    (wrong.cell_backward_candidate_tanh_twice, "duc", "right: dWf, dbf, dWi, dbi, dWo, dbo, "
+     "dc_prev."),
+    (wrong.cell_backward_gate_derivatives_forgotten, "duo, dui and duf", "right: dWc, dbc, "
+     "dc_prev."),
+    (wrong.cell_backward_dconcat_overwritten, "dconcat", "right: dWf, dbf, dWi, dbi, dWc, dbc, "
+     "dWo, dbo, dc_prev."),
+]
+
+
+@pytest.mark.parametrize(("student", "start", "right"), STARTS,
+                         ids=[row[0].__name__ for row in STARTS])
+def test_a_wrong_cell_gradient_names_where_the_error_starts(student, start, right):
+    lines = failure_of(check_lstm_cell_backward, student).lines
+    together = next(line for line in lines if line.startswith("Wrong together: "))
+    assert together.endswith(right)
+    assert f"The error starts at {start}: exactly the gradients computed from" in "\n".join(lines)
+
+
+def test_a_wrong_output_alone_is_named_without_a_start():
+    lines = failure_of(check_lstm_cell_backward, wrong.cell_backward_dc_prev_from_dc_next).lines
+    assert "Wrong together: dc_prev; right: dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo, da_prev, " \
+        "dxt." in lines
+    assert not any(line.startswith("The error starts") for line in lines)
 
 
 # ---- the gradient check -------------------------------------------------------------------

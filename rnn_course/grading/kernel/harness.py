@@ -247,18 +247,26 @@ def run_cases(function: Callable[..., Any], cases: list[Any], helpers: list[str]
     def serve(name):
         return served(name, exchange)
 
+    from rnn_utils.limits import TimeLimitExceeded, case_seconds, time_limit
+
     function = _isolated(function, helpers, serve)
     results = []
     for encoded in cases:
         arguments = decode(encoded, serve)
         sink = io.StringIO()
         try:
-            with redirect_stdout(sink), redirect_stderr(sink), warnings.catch_warnings():
+            with redirect_stdout(sink), redirect_stderr(sink), warnings.catch_warnings(), \
+                    time_limit(case_seconds()):
                 warnings.simplefilter("ignore")
                 returned = function(*arguments.values())
             same = next((name for name, value in arguments.items() if returned is value), None)
             results.append({"returned": encode(returned), "same_as": same,
                             "arguments": encode(arguments)})
+        except TimeLimitExceeded as overrun:
+            # An endless loop: a verdict now, not the cell's timeout after every case looped.
+            # The grader stops at this case's failure, so the others are not run.
+            record = {"error": {"types": ["TimeLimitExceeded"], "message": str(overrun)}}
+            return results + [record] * (len(cases) - len(results))
         except Exception as error:  # noqa: BLE001 -- the grader names it in the diagnosis
             results.append({"error": _error_record(error)})
     return results
