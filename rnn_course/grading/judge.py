@@ -130,7 +130,10 @@ def judge_outputs(task: Task, record: Any) -> "CheckFailure | None":
     for case, result in zip(task.cases, results):
         try:
             _judge_case_outputs(task.exercise, case, result)
-        except framework.CheckFailure as failure:
+        except framework.CheckFailure as failure:  # with what the function printed, as at home
+            printed = result.get("printed") if isinstance(result, dict) else None
+            if isinstance(printed, str):
+                failure.add_lines(framework.printed_lines(printed))
             return failure
         except Exception as error:  # noqa: BLE001 -- malformed data: the student's loss only
             return framework.CheckFailure(

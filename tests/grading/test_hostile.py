@@ -75,6 +75,10 @@ CLASS = {
     "reference_as_answer": {FILE: added(RELEASE, "rnn_cell_forward",
                                         "from rnn_utils.reference import rnn_cell_forward\n")},
     "wrapped_reference": {FILE: graded(WRAPPED_REFERENCE)},
+    "prints_and_fails": {FILE: graded("def rnn_cell_forward(xt, a_prev, parameters):\n"
+                                      "    print('debugging: xt has shape', xt.shape)\n"
+                                      "    return None\n")},
+    "prints_and_passes": {FILE: graded(in_function("print('debugging, all fine')"))},
     "z_correct": {FILE: graded(ANSWER)},
 }
 
@@ -108,6 +112,14 @@ def test_an_endless_loop_in_the_function_is_a_timeout(result):
     status, points, message = verdict(result, "endless_loop")
     assert (status, points) == ("timeout", 0)
     assert "did not finish within 5 s" in message
+
+
+def test_the_feedback_shows_what_a_failing_function_printed_as_the_home_check_does(result):
+    status, _, message = verdict(result, "prints_and_fails")
+    assert status == "failed"
+    assert "What your function printed on this case: | debugging: xt has shape (3, 4)" in \
+        message, message  # the lines of the home check's message, joined in grades.csv
+    assert verdict(result, "prints_and_passes")[:2] == ("passed", 2)
 
 
 def test_a_loop_that_ignores_interrupts_stops_the_kernel_and_is_a_timeout(result):

@@ -247,7 +247,7 @@ def run_cases(function: Callable[..., Any], cases: list[Any], helpers: list[str]
     def serve(name):
         return served(name, exchange)
 
-    from rnn_utils.limits import TimeLimitExceeded, case_seconds, time_limit
+    from rnn_utils.limits import TimeLimitExceeded, case_seconds, printed_tail, time_limit
 
     function = _isolated(function, helpers, serve)
     results = []
@@ -265,10 +265,12 @@ def run_cases(function: Callable[..., Any], cases: list[Any], helpers: list[str]
         except TimeLimitExceeded as overrun:
             # An endless loop: a verdict now, not the cell's timeout after every case looped.
             # The grader stops at this case's failure, so the others are not run.
-            record = {"error": {"types": ["TimeLimitExceeded"], "message": str(overrun)}}
+            record = {"error": {"types": ["TimeLimitExceeded"], "message": str(overrun)},
+                      "printed": printed_tail(sink.getvalue())}
             return results + [record] * (len(cases) - len(results))
         except Exception as error:  # noqa: BLE001 -- the grader names it in the diagnosis
             results.append({"error": _error_record(error)})
+        results[-1]["printed"] = printed_tail(sink.getvalue())  # shown if this case fails
     return results
 
 
