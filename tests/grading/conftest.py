@@ -7,6 +7,7 @@ from support.rooms import mark_kernel_tests
 # tests that start kernels, sandboxes or environments: a file, or "file.py::test_name_start"
 KERNEL_TESTS = {
     "test_agreement.py",
+    "test_dependencies.py::test_every_verdict",
     "test_example_class.py",
     "test_hostile.py",
     "test_judge.py::test_a_cheat",
