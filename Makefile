@@ -1,5 +1,7 @@
-# Set-up and everyday commands of the course. Every target creates the virtual environment
-# .venv on first use and installs the course into it, so a fresh clone needs nothing else.
+# Set-up and everyday commands of the course. Every target creates its virtual environment on
+# first use and installs the course into it, so a fresh clone needs nothing else: `make lab`
+# the student's (.venv-lab: the course and JupyterLab, pyproject's `lab` extra), the others the
+# maintainer's (.venv: every extra, `dev`, with the test tools).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,12 +10,15 @@ STAMP := $(VENV)/.installed
 # It is applied on Python >= 3.11; on 3.10 pip resolves within pyproject.toml's ranges.
 USE_CONSTRAINTS := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 11)))' 2>/dev/null)
 CONSTRAINTS := $(if $(filter 1,$(USE_CONSTRAINTS)),-c constraints.txt,)
+LAB_VENV := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.installed
+FIRST_LESSON := notebooks/01_rnn_cell_forward.ipynb
 JOBS ?= auto
 # JupyterLab refuses to run as root (as in many containers) unless told it may.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-# nbgrader (a dev dependency, for its tests) would add its instructor panels to the students'
-# JupyterLab: off in the environment whose bin/ is $(1) (docs/nbgrader.md: turning them on).
+# nbgrader (a dev dependency, for its tests) would add its instructor panels to a JupyterLab
+# started from .venv: off in the environment whose bin/ is $(1) (docs/nbgrader.md: turning them on).
 define nbgrader_off
 	$(1)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
 	for part in formgrader validate_assignment assignment_list course_list; do \
@@ -31,8 +36,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(call nbgrader_off,$(BIN))
 	touch $(STAMP)
 
-lab: $(STAMP)  ## open the course in JupyterLab
-	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
+# A student's environment: the course and JupyterLab only (no grader, no test tools), with
+# pip's progress shown (about 100 packages; see docs/platforms.md for the measured size).
+$(LAB_STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(LAB_VENV)
+	@echo "Installing the course and JupyterLab into $(LAB_VENV) (first run only)..."
+	$(LAB_VENV)/bin/python -m pip install --progress-bar on $(CONSTRAINTS) -e '.[lab]'
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)  ## open lesson 01 in JupyterLab (the student's environment, .venv-lab)
+	$(LAB_VENV)/bin/jupyter lab $(LAB_ARGS) $(FIRST_LESSON)
 
 # Strict nbval of the solutions, as the tests and the emulated machines run it.
 NBVAL := --nbval --nbval-current-env --nbval-cell-timeout=120 --nbval-kernel-startup-timeout=60 \
@@ -95,4 +108,4 @@ lock: $(STAMP)  ## re-pin constraints.txt to what is installed now (then run mak
 	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' -e '^uv==' > constraints.txt
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LAB_VENV)

@@ -437,12 +437,34 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# The modules of the `grade` extra (and what they bring) that the commands import. A student's
+# install (`pip install rnn-course`, Colab's set-up cell) leaves them out on purpose.
+GRADE_EXTRA_MODULES = frozenset({"nbformat", "nbclient", "jupyter_client", "jupytext", "nbval",
+                                 "pytest", "copydetect", "ipykernel"})
+
+
+def missing_extra(error: ModuleNotFoundError) -> "str | None":
+    """The one-line message for a command that needs the `grade` extra where it is not
+    installed; None when the missing module is not one of the extra's."""
+    module = (error.name or "").split(".")[0]
+    if module not in GRADE_EXTRA_MODULES:
+        return None
+    return (f"this command needs {module}, which a student's install of the course leaves out; "
+            "install the instructor's tools with: pip install 'rnn-course[grade]'")
+
+
 def main(argv: "list[str] | None" = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
     except RnnCourseError as error:
         say(str(error))
+        return 2
+    except ModuleNotFoundError as error:
+        message = missing_extra(error)
+        if message is None:
+            raise
+        say(message)
         return 2
 
 

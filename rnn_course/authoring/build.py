@@ -2,6 +2,8 @@
 
     solutions/NN_topic.py --execute--> solutions/NN_topic.ipynb   (outputs stored, for nbval)
                           --strip----> notebooks/NN_topic.ipynb   (student version, locked cells)
+                          --strip----> notebooks/colab/NN_topic.ipynb  (the same, figures at the
+                                                                  release's URLs: colab.py)
     all graded cells      --collect--> rnn_utils/reference.py     (the package's reference)
 
 The build is reproducible: cell ids come from the lesson, notebook metadata is fixed, execution
@@ -19,6 +21,7 @@ import nbformat
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
 
+from rnn_course.authoring.colab import COLAB_FOLDER, read_release, with_setup_cell
 from rnn_course.authoring.lesson import (
     Cell,
     Lesson,
@@ -55,6 +58,12 @@ def lesson_paths(root: "Path | str") -> list[Path]:
     return sorted(Path(root, "solutions").glob("[0-9][0-9]_*.py"))
 
 
+def released_lesson(path: "Path | str", root: "Path | str") -> Lesson:
+    """A lesson of the checkout ``root`` as all its notebooks show it: its source, with the
+    set-up cell for Colab before its first code cell (authoring/colab.py)."""
+    return with_setup_cell(read_lesson(path), read_release(root))
+
+
 def new_cell(entry: Cell, source: str, mark_all: bool = False,
              released: bool = False) -> nbformat.NotebookNode:
     """A fresh cell with the lesson's metadata made explicit: nbgrader marks on graded and
@@ -79,9 +88,11 @@ def notebook_of(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     return notebook
 
 
-def student_notebook(lesson: Lesson) -> nbformat.NotebookNode:
+def student_notebook(lesson: Lesson, figures: str = FIGURES_FROM_NOTEBOOKS
+                     ) -> nbformat.NotebookNode:
     """The student version: answers replaced, answer cells left out, all but graded cells locked
-    (read-only for nbgrader too, with nbgrader's checksums: the release nbgrader would make)."""
+    (read-only for nbgrader too, with nbgrader's checksums: the release nbgrader would make).
+    ``figures`` is where its figure links point (Colab's version: the release's URLs)."""
     cells = []
     for entry in lesson.cells:
         if entry.role == "answer":
@@ -89,7 +100,7 @@ def student_notebook(lesson: Lesson) -> nbformat.NotebookNode:
         source = entry.cell.source
         if entry.role == "graded":
             source = strip_solution(source)
-        source = source.replace(FIGURES_FROM_SOLUTIONS, FIGURES_FROM_NOTEBOOKS)
+        source = source.replace(FIGURES_FROM_SOLUTIONS, figures)
         cells.append(new_cell(entry, source, mark_all=True, released=True))
     return notebook_of(cells)
 
@@ -242,7 +253,8 @@ def build_course(root: "Path | str", check: bool = False, only: "list[str] | Non
     stale -- list of the paths that differ from a fresh build (check=True) or were rewritten
     """
     root = Path(root)
-    lessons = [read_lesson(path) for path in lesson_paths(root)]
+    release = read_release(root)
+    lessons = [released_lesson(path, root) for path in lesson_paths(root)]
     if not lessons:
         raise LessonError(f"no lessons found in {root / 'solutions'}")
     unknown = set(only or ()) - {lesson.name for lesson in lessons}
@@ -262,6 +274,8 @@ def build_course(root: "Path | str", check: bool = False, only: "list[str] | Non
         stale += _sync([
             (root / "solutions" / f"{lesson.name}.ipynb", to_text(solution), key),
             (root / "notebooks" / f"{lesson.name}.ipynb", to_text(student_notebook(lesson)), str),
+            (root / "notebooks" / COLAB_FOLDER / f"{lesson.name}.ipynb",
+             to_text(student_notebook(lesson, release.figures)), str),
         ], check, log)
     return stale
 
@@ -277,6 +291,7 @@ def _sync(outputs, check, log):
             stale.append(path)
             log(f"{path}: differs from a fresh build")
         elif not check and (current is None or key(current) != key(text)):
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             stale.append(path)
             log(f"{path}: written")

@@ -333,10 +333,11 @@ def test_check_mode_reports_a_drifted_notebook_and_writes_nothing(tmp_path):
     import shutil
 
     def not_a_lesson_file(_, names):
-        return [name for name in names if not name.endswith((".py", ".ipynb"))]
+        return [name for name in names if not name.endswith((".py", ".ipynb")) and name != "colab"]
 
     for folder in ("solutions", "notebooks"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=not_a_lesson_file)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)  # where the course is published (colab.py)
     (tmp_path / "rnn_utils").mkdir()
     shutil.copy(ROOT / "rnn_utils" / "reference.py", tmp_path / "rnn_utils" / "reference.py")
     first = LESSONS[0].name

@@ -30,9 +30,10 @@ from rnn_course.authoring.build import (
     lesson_paths,
     new_cell,
     notebook_of,
+    released_lesson,
     to_text,
 )
-from rnn_course.authoring.lesson import Lesson, read_lesson
+from rnn_course.authoring.lesson import Lesson
 from rnn_course.errors import RnnCourseError
 from rnn_course.grading.compose import compose, plain_cell
 from rnn_course.grading.course import CourseError, CourseLesson, exercises_of, select_lessons
@@ -132,7 +133,7 @@ def write_course(course_dir: "Path | str", root: "Path | str", only: "list[str] 
     config.write_text(config_text(course_id), encoding="utf-8")
     written = [config]
     for name in sorted(wanted):
-        written += _write_lesson(read_lesson(lessons[name]), course_dir, root)
+        written += _write_lesson(released_lesson(lessons[name], root), course_dir, root)
     for path in written:
         log(f"{path}: written")
     return written

@@ -18,5 +18,7 @@ constraints=()
 if "$RNN_COURSE_PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     constraints=(-c "$here/constraints.txt")
 fi
-"$RNN_COURSE_PYTHON" -m pip install --quiet "${constraints[@]}" "$here"/rnn_course-*.whl
+# [grade]: the grader's packages (nbval, nbclient, ...), which a student's install leaves out
+wheel=("$here"/rnn_course-*.whl)
+"$RNN_COURSE_PYTHON" -m pip install --quiet "${constraints[@]}" "${wheel[0]}[grade]"
 "$RNN_COURSE_PYTHON" -c 'import rnn_utils, rnn_course.platforms.gradescope; print("rnn-course installed")'
