@@ -59,6 +59,16 @@ def test_a_student_cell_that_reaches_names_dynamically_runs_everything(student):
     assert kept(student) is None
 
 
+def test_changing_an_object_counts_as_binding_its_name_unless_it_is_shared():
+    release = {"made": "weights = {}\nweights['a'] = 1.0\ndef fill(table):\n    table['b'] = 2",
+               "module": "import numpy as np\nnp.tau = 6.28", "unknown": "options['x'] = 1"}
+    assert kept("def double(x):\n    return x\n", release) == {
+        "module": release["module"], "unknown": release["unknown"]}  # shared state: kept
+    sources = kept("def double(x):\n    return x * weights['a']\n", release)
+    assert sources["made"] == "weights = {}\nweights['a'] = 1.0"  # a function's body: not
+    # a change until it is called
+
+
 def test_statements_sharing_a_line_stay_together():
     sources = kept("def double(x):\n    return x * SCALE\n",
                    {"cell": "SCALE = 2.0; table = 1\nprint(table)"})
