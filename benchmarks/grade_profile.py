@@ -62,8 +62,9 @@ def run_phases(clock, events, cells_of_checks, started, ended):
     for event, arrival in events:
         if event["event"] == "start":
             times["start"] = arrival
-        elif event["event"] == "kernel":
+        elif event["event"] == "kernel":  # reported after the first cell's set-up started it
             times["kernel"] = arrival
+            times["cell"] = arrival
         elif event["event"] == "cell":
             times["cell"] = arrival
         elif event["event"] == "result" and "cell" in times:

@@ -120,7 +120,7 @@ def _start_kernels_in_sandboxes(settings_file):
         kc = km.client()
         kc.start_channels()
         try:
-            kc.wait_for_ready(timeout=startup_timeout)
+            wait_until_ready(kc, startup_timeout)
             sandbox.seal(socket_dir)
         except RuntimeError:
             kc.stop_channels()
@@ -132,22 +132,71 @@ def _start_kernels_in_sandboxes(settings_file):
 
 
 def _end_leftovers_at_shutdown(km, user, group):
-    """When nbval shuts the kernel down, whatever its user or its control group still runs
-    goes too (without a sandbox, a process in a session of its own would outlive its kernel's
-    process group), and the group is removed."""
+    """nbval's shutdown of a grading kernel, at once: the kernel's process group is killed and
+    waited for (jupyter_client would first interrupt it, then poll its end every 0.1 s: a
+    grading kernel has nothing to save), its files are removed, and whatever its user or its
+    control group still runs goes too (without a sandbox, a process in a session of its own
+    would outlive its kernel's process group); the group is removed."""
     from rnn_course.grading import sandbox
 
-    shutdown = km.shutdown_kernel
-
-    def shutdown_and_end(*args, **kwargs):
+    def shutdown_at_once(*args, **kwargs):
         try:
-            return shutdown(*args, **kwargs)
+            process = getattr(km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                _killpg(process.pid)
+                process.wait()
+            km.cleanup_resources()
         finally:
             sandbox.end_processes_of(user)
             if group is not None:
                 group.end()
 
-    km.shutdown_kernel = shutdown_and_end
+    km.shutdown_kernel = shutdown_at_once
+
+
+def _killpg(pid):
+    """SIGKILL to the process group of ``pid`` (a kernel is started in a session of its own)."""
+    import signal
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def wait_until_ready(kc, timeout: float) -> None:
+    """The kernel answers on its shell channel and its IOPub channel is connected and drained,
+    without jupyter_client's fixed waits (wait_for_ready waits for 0.2 s of silence on IOPub
+    after the reply, in every start): a kernel_info request is sent until it is answered and
+    its own "idle" status is seen on IOPub, after every earlier IOPub message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = kc.kernel_info()
+        if _reply_and_idle(kc, request, min(1.0, deadline - time.monotonic())):
+            return
+        if not kc.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+def _reply_and_idle(kc, request, wait):
+    """Whether the reply to ``request`` and its idle status arrive within ``wait`` seconds
+    (IOPub drops what is published before it connects: then the status never comes)."""
+    end, replied = time.monotonic() + wait, False
+    while time.monotonic() < end:
+        try:
+            if not replied:
+                message = kc.get_shell_msg(timeout=max(0.01, end - time.monotonic()))
+                replied = message["parent_header"].get("msg_id") == request
+                continue
+            message = kc.get_iopub_msg(timeout=max(0.01, end - time.monotonic()))
+        except Empty:
+            return False
+        if message["parent_header"].get("msg_id") == request and \
+                message["msg_type"] == "status" and \
+                message["content"].get("execution_state") == "idle":
+            return True
+    return False
 
 
 def _home_of(user, folder):

@@ -3,7 +3,8 @@
 Notebooks are run in batches: one ``python -m pytest --nbval`` process per batch, which runs
 each notebook of the batch in its own kernel, in its own folder of a fresh temporary folder.
 Batching amortises pytest's start-up (about as long as a short lesson) over several notebooks;
-a batch never holds more than ``ceil(n / (2 * jobs))`` notebooks, so the load stays balanced.
+a batch never holds more than ``ceil(n / (2 * jobs))`` notebooks when several run at once, so
+the load stays balanced (``ceil(n / 1)`` with one job), nor more than MAX_BATCH.
 
 Containment, from the inside out:
 - nbval's per-cell timeout (``--timeout``): it interrupts the cell, and stops the kernel when the
@@ -108,7 +109,8 @@ def run_jobs(jobs: list[Job], settings: Settings, parallel: int = 1,
     """Run every Job, ``parallel`` notebooks at a time (GradingOptions.jobs); returns key ->
     Run. ``done(n)`` is called as notebooks finish."""
     queue, runs, lock = list(jobs), {}, threading.Lock()
-    size = max(1, min(MAX_BATCH, math.ceil(len(queue) / (2 * max(1, parallel)))))
+    shares = 2 * parallel if parallel > 1 else 1  # two batches per worker balance the load
+    size = max(1, min(MAX_BATCH, math.ceil(len(queue) / shares)))
 
     def worker():
         while True:
