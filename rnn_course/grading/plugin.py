@@ -23,17 +23,17 @@ from collections.abc import Generator
 from pathlib import Path
 from queue import Empty
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from rnn_course.grading.kernel.harness import receive_exactly
 
-# nbval imports nbformat, nbformat imports jsonschema, and jsonschema imports the optional
-# package rfc3987_syntax when it is installed (JupyterLab brings it): that import builds a
-# grammar and takes over a second, in every pytest process. nbformat never checks the IRI
-# formats it serves, so this process goes without it. (Loaded with -p before nbval.plugin.)
-sys.modules.setdefault("rfc3987_syntax", None)
+if TYPE_CHECKING:
+    from jupyter_client.blocking.client import BlockingKernelClient
+
+# Importing this module imports rnn_course.grading first, whose __init__ keeps jsonschema from
+# building rfc3987_syntax's grammar in this pytest process too (loaded with -p before nbval).
 
 MAX_TEXT = 4000  # characters of an error value or printed text passed on to the feedback
 
@@ -164,7 +164,7 @@ def _killpg(pid):
         pass
 
 
-def wait_until_ready(kc, timeout: float) -> None:
+def wait_until_ready(kc: "BlockingKernelClient", timeout: float) -> None:
     """The kernel answers on its shell channel and its IOPub channel is connected and drained,
     without jupyter_client's fixed waits (wait_for_ready waits for 0.2 s of silence on IOPub
     after the reply, in every start): a kernel_info request is sent until it is answered and
