@@ -67,9 +67,9 @@ test-fast: $(STAMP)  ## lint and the tests that start no kernel (docs/architectu
 PYTHONS ?= python3.10 python3.11 python3.12 python3.13
 test-pythons:  ## make test on each of PYTHONS (those installed), in .venv-<python>
 	@for python in $(PYTHONS); do \
-		if command -v $$python >/dev/null; then \
+		if $$python -c "" 2>/dev/null; then \
 			echo "=== $$python"; $(MAKE) --no-print-directory test PYTHON=$$python VENV=.venv-$$python || exit 1; \
-		else echo "=== $$python: not installed, skipped"; fi; \
+		else echo "=== $$python: not installed (or not runnable), skipped"; fi; \
 	done
 
 # The floors of pyproject.toml's ranges, resolved lowest-direct on the oldest Python: every
