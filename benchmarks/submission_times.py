@@ -21,15 +21,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from grade_times import export  # noqa: E402  (the same export as the batch benchmark)
+
 RUN = "import sys; from rnn_course.cli import main; sys.exit(main(sys.argv[1:]))"
-
-
-def export(commit, folder):
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], check=True,
-                             capture_output=True).stdout
-    folder.mkdir(parents=True)
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    return folder
 
 
 def graded_once(tree, notebook, result):
