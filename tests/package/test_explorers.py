@@ -258,7 +258,9 @@ def test_clipping_explorer_initial_state():
     assert explorer.state["angle"] > 0
     (circle,) = [p for p in explorer.state["figure"].axes[0].patches if isinstance(p, Circle)]
     assert circle.get_radius() == explorer.threshold.value
-    assert explorer.children[3].__class__.__name__ == "Output"
+    assert explorer.children[-1].__class__.__name__ == "Output"
+    assert "rnn-stale-note" in explorer.children[-2]._dom_classes  # viz.stale_note
+    assert explorer._repr_mimebundle_()["text/plain"].startswith("An explorer")
 
 
 def test_clipping_explorer_keeps_its_axes_while_the_sliders_move():

@@ -171,5 +171,19 @@ def test_explorer_redraws_when_T_moves():
 
 def test_explorer_displays_as_its_widget():
     explorer = viz.trajectory_explorer(**SIZES)
-    assert hasattr(explorer, "_ipython_display_")
-    assert explorer.widget.children[2].__class__.__name__ == "Output"
+    bundle = explorer._repr_mimebundle_()
+    widget = bundle["application/vnd.jupyter.widget-view+json"]
+    assert widget["model_id"] == explorer.widget.model_id
+    assert bundle["text/plain"] == viz.REOPENED_TEXT  # where the widget cannot be drawn
+    assert explorer.widget.children[-1].__class__.__name__ == "Output"
+
+
+def test_explorer_holds_a_note_shown_only_once_it_is_stale():
+    """ipywidgets marks a view whose kernel connection closed with the class
+    jupyter-widgets-disconnected; the note's CSS shows it then and hides it otherwise (the
+    browser test tests/package/test_student_in_lab.py sees it appear after a restart)."""
+    (note,) = [child for child in viz.trajectory_explorer(**SIZES).widget.children
+               if "rnn-stale-note" in child._dom_classes]
+    assert ".rnn-stale-note { display: none !important; }" in note.value
+    assert ".rnn-stale-note.jupyter-widgets-disconnected { display: block" in note.value
+    assert "stale" in note.value and "Run this cell again" in note.value
