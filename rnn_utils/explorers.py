@@ -22,7 +22,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.patches import Circle, Rectangle
 
-from rnn_utils.viz import REOPENED_TEXT, scaled_rnn_problem, stale_note
+from rnn_utils.viz import scaled_rnn_problem, show_explorer, stale_note
 
 # Each activation with its derivative, both elementwise on u of any shape.
 ACTIVATIONS = {
@@ -196,11 +196,8 @@ class ExplorerBox(widgets.VBox):
             control.observe(self.redraw, names="value")
         self.redraw()
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle:
-            bundle["text/plain"] = REOPENED_TEXT
-        return bundle
+    def _ipython_display_(self, **kwargs):
+        show_explorer(self)
 
     def redraw(self, change=None):
         """Draw the figure again from the current control values and show it in the output."""

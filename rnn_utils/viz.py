@@ -170,6 +170,20 @@ REOPENED_TEXT = ("An explorer: it lives in the kernel that ran this cell. After 
                  "on a reopened notebook, run this cell again.")
 
 
+def explorer_bundle(widget):
+    """The display data of an explorer's widget: the widget view, and REOPENED_TEXT for where
+    it cannot be drawn. Made here, as ipywidgets 7 and 8 both make it (view format 2.0), so
+    that the text is ours on both."""
+    return {"text/plain": REOPENED_TEXT,
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": widget.model_id}}
+
+
+def show_explorer(widget):
+    """Display an explorer's widget with explorer_bundle (IPython's display protocol)."""
+    display(explorer_bundle(widget), raw=True)
+
+
 def stale_note():
     """An HTML widget that shows STALE_MESSAGE only while its kernel connection is closed."""
     note = widgets.HTML(STALE_NOTE)
@@ -194,12 +208,8 @@ class Explorer:
     steps: widgets.IntSlider
     state: dict = field(default_factory=dict)
 
-    def _repr_mimebundle_(self, **kwargs):
-        """Displays as its widget, with REOPENED_TEXT where the widget cannot be drawn."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if bundle:
-            bundle["text/plain"] = REOPENED_TEXT
-        return bundle
+    def _ipython_display_(self):
+        show_explorer(self.widget)
 
 
 def trajectory_explorer(forward=None, n_units=4, scale=1.0, T=40, **sizes):

@@ -169,11 +169,15 @@ def test_explorer_redraws_when_T_moves():
     np.testing.assert_array_equal(lines[0].get_xdata(), np.arange(1, 8))
 
 
-def test_explorer_displays_as_its_widget():
+def test_explorer_displays_as_its_widget(monkeypatch):
     explorer = viz.trajectory_explorer(**SIZES)
-    bundle = explorer._repr_mimebundle_()
+    shown = []
+    monkeypatch.setattr(viz, "display", lambda data, raw: shown.append(data))
+    explorer._ipython_display_()
+    (bundle,) = shown
     widget = bundle["application/vnd.jupyter.widget-view+json"]
-    assert widget["model_id"] == explorer.widget.model_id
+    assert widget == {"version_major": 2, "version_minor": 0,
+                      "model_id": explorer.widget.model_id}
     assert bundle["text/plain"] == viz.REOPENED_TEXT  # where the widget cannot be drawn
     assert explorer.widget.children[-1].__class__.__name__ == "Output"
 
