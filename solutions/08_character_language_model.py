@@ -639,10 +639,14 @@ print(f"perplexity = exp(loss): {bool(np.isclose(held_perplexity, np.exp(held_lo
 # letter at that temperature. Where do the names stop looking like names?
 #
 # After a restart or on a reopened notebook, run your `sample` cell and then this one: it
-# loads the model the Training section saved (`charlm.MODEL_FILE`), no training again.
+# imports what both use and loads the model the Training section saved (`charlm.MODEL_FILE`),
+# no training again.
 
 # %% tags=["nbval-ignore-output"]
-from rnn_utils import charlm, explorers
+# np and softmax again: your `sample` uses them, and after a restart they are gone.
+import numpy as np
+
+from rnn_utils import charlm, explorers, softmax  # noqa: F811
 
 explorer_model, known_words = charlm.saved_or_quick_model()  # saved by the Training section
 explorers.sampling_explorer(explorer_model, sample, known_words, charlm.VOCABULARY,

@@ -24,20 +24,37 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = "student-in-lab"
-KEPT_CELLS = ("cell-01", "clip", "check_clip", "cell-27")  # imports, graded, check, explorer
+# the cells kept (plain cells' ids are positions, cell-NN: found by what they hold)
+FIRST_CODE_CELL, CLIPPING_EXPLORER = "first code cell", "explorers.clipping_explorer()"
+KEPT_CELLS = (FIRST_CODE_CELL, "clip", "check_clip", CLIPPING_EXPLORER)
 ENDLESS_CLIP = ('def clip(gradients, max_value):\n    """A student\'s endless loop."""\n'
                 "    total = 0\n    while True:\n        total += 1\n    return gradients\n")
 IMPORTS, GRADED, CHECK, EXPLORER = range(4)
 
 
+def cut_notebook(path, lesson, kept, sources):
+    """The lesson's student notebook cut to the cells ``kept`` (ids), in that order; the cells
+    named in ``sources`` (id -> source) get that source, as a student wrote it."""
+    notebook = json.loads((ROOT / "notebooks" / f"{lesson}.ipynb").read_text())
+    notebook["cells"] = [find_cell(notebook, name) for name in kept]
+    for cell in notebook["cells"]:
+        cell["source"] = sources.get(cell["id"], cell["source"])
+    path.write_text(json.dumps(notebook))
+
+
+def find_cell(notebook, name):
+    """The cell whose id is ``name``; the first code cell for FIRST_CODE_CELL; else the code
+    cell whose source contains ``name``."""
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    if name == FIRST_CODE_CELL:
+        return code[0]
+    return next((cell for cell in code if cell.get("id") == name), None) or next(
+        cell for cell in code if name in "".join(cell["source"]))
+
+
 def student_notebook(path):
     """Lesson 07's student notebook cut to KEPT_CELLS, `clip` made an endless loop."""
-    notebook = json.loads((ROOT / "notebooks" / "07_exploding_vanishing_gradients.ipynb")
-                          .read_text())
-    cells = {cell.get("id"): cell for cell in notebook["cells"]}
-    notebook["cells"] = [cells[name] for name in KEPT_CELLS]
-    notebook["cells"][GRADED]["source"] = ENDLESS_CLIP
-    path.write_text(json.dumps(notebook))
+    cut_notebook(path, "07_exploding_vanishing_gradients", KEPT_CELLS, {"clip": ENDLESS_CLIP})
 
 
 def free_port():
@@ -155,22 +172,28 @@ class Student:
 
 
 @pytest.fixture
-def student(lab, request):
-    """A student with a fresh copy of the notebook, in a fresh browser."""
+def page():
+    """A page of a fresh Chromium."""
     from playwright.sync_api import sync_playwright
 
-    url, folder = lab
-    name = f"{request.node.name}.ipynb"
-    student_notebook(folder / name)
     with sync_playwright() as engine:
         browser = engine.chromium.launch(executable_path=CHROMIUM,
                                          args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(30_000)
-        someone = Student(page, url, name)
-        someone.open()
-        yield someone
+        yield page
         browser.close()
+
+
+@pytest.fixture
+def student(lab, page, request):
+    """A student with a fresh copy of lesson 07's cut notebook open, in a fresh browser."""
+    url, folder = lab
+    name = f"{request.node.name}.ipynb"
+    student_notebook(folder / name)
+    someone = Student(page, url, name)
+    someone.open()
+    return someone
 
 
 def short_and_own(text, function):
@@ -245,3 +268,44 @@ def stop_every_kernel(url):
         request = urllib.request.Request(f"{url}/api/sessions/{session['id']}?token={TOKEN}",
                                          method="DELETE")
         urllib.request.urlopen(request)
+
+
+def solution_source(lesson, cell_id):
+    """The source of a cell of the lesson's solution notebook (a right answer, as a student's)."""
+    notebook = json.loads((ROOT / "solutions" / f"{lesson}.ipynb").read_text())
+    return next("".join(cell["source"]) for cell in notebook["cells"] if cell.get("id") == cell_id)
+
+
+def saved_model(path):
+    """An .npz as lesson 08's Training section saves it: an RNN of 64 units, and words."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    shapes = {"Wax": (64, 27), "Waa": (64, 64), "Wya": (27, 64), "ba": (64, 1), "by": (27, 1)}
+    np.savez(path, words=np.array(["anna", "bob"]),
+             **{name: 0.1 * rng.standard_normal(shape) for name, shape in shapes.items()})
+
+
+def test_lesson_08s_explorer_runs_after_a_restart_without_training(lab, page):
+    url, folder = lab
+    name = "lesson08_explorer.ipynb"
+    lesson = "08_character_language_model"
+    cut_notebook(folder / name, lesson, (FIRST_CODE_CELL, "sample", "explorers.sampling_explorer("),
+                 {"sample": solution_source(lesson, "sample")})
+    saved_model(folder / "lesson08_model.npz")  # made by the Training section, not run here
+    student = Student(page, url, name)
+    student.open()
+    imports, sample, explorer = range(3)
+    student.run(imports)
+    student.run(sample)
+    student.run(explorer)
+    assert student.explorer_responds(explorer)
+
+    student.restart_kernel()
+    student.run(sample)  # the student's own function, then the explorer alone
+    started = time.monotonic()
+    student.run(explorer)
+    assert time.monotonic() - started < 15  # loaded, not trained
+    said = student.output(explorer)
+    assert "Error" not in said and "No model was saved" not in said, said
+    assert student.explorer_responds(explorer)
