@@ -309,3 +309,34 @@ def test_lesson_08s_explorer_runs_after_a_restart_without_training(lab, page):
     said = student.output(explorer)
     assert "Error" not in said and "No model was saved" not in said, said
     assert student.explorer_responds(explorer)
+
+
+PROGRESS_CELL = """import time
+
+from rnn_utils import progress
+
+for step in progress.each(range(8), "training 8 steps"):
+    time.sleep(0.5)
+print("trained")
+"""
+
+
+def test_a_long_cell_shows_its_progress_and_leaves_only_its_prints(lab, page):
+    url, folder = lab
+    name = "progress.ipynb"
+    cut_notebook(folder / name, "07_exploding_vanishing_gradients", (FIRST_CODE_CELL,),
+                 {})
+    notebook = json.loads((folder / name).read_text())
+    notebook["cells"][0]["source"] = PROGRESS_CELL
+    (folder / name).write_text(json.dumps(notebook))
+    student = Student(page, url, name)
+    student.open()
+    student.run(0, wait=False)
+    seen = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "trained" not in student.output(0):
+        seen.add(student.output(0).strip())
+        time.sleep(0.2)
+    assert any(line.startswith("training 8 steps: [") and "s left" in line for line in seen), seen
+    student.wait_until_run(0)
+    assert student.output(0).strip() == "trained"  # the progress line is emptied
