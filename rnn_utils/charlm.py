@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnn_utils.progress import progress as progress_of
 from rnn_utils.signatures import refused_in_checks
 
 VOCABULARY = "\n" + "abcdefghijklmnopqrstuvwxyz"
@@ -440,13 +441,15 @@ def name_batches(words, m, seed, T=None):
 
 def train_seeds(seeds, train_words, held_out_words, n_a=64, epochs=12, learning_rate=0.1,
                 max_norm=1.0, m=32, mode="names", k=12, evaluations_per_epoch=1,
-                optimizer="adagrad"):
+                optimizer="adagrad", progress=None):
     """Train one RNN per seed, all at once, and measure each one's held-out loss.
 
     mode "names": shuffled batches of m whole names from the zero state (padding masked), the
     lesson's main recipe. mode "stream": the names as m streams (stream_batch), cut into
     windows of k steps with the state carried (train_truncated's scheme). optimizer
     "adagrad" (the lesson's) or "sgd" (plain gradient descent, to see what clipping does).
+    progress: None, or a label: show the progress under it, batch by batch, with the time
+    left (rnn_utils.progress; emptied at the end).
 
     Returns:
     history -- dict: "held_out" array (evaluations, S), "train" array (evaluations, S) of the
@@ -455,24 +458,37 @@ def train_seeds(seeds, train_words, held_out_words, n_a=64, epochs=12, learning_
     """
     parameters, memory = many_initial(seeds, n_a)
     held_out, train_losses = [], []
-    for epoch in range(epochs):
-        batches = _seed_batches(seeds, train_words, m, epoch, mode, k)
-        state = np.zeros((len(seeds), n_a, m))
-        for part in np.array_split(np.arange(len(batches)), evaluations_per_epoch):
-            losses = []
-            for index in part:
-                x, y = batches[index]
-                if mode == "names":
-                    state = np.zeros((len(seeds), n_a, m))
+    step = {"reset": mode == "names", "learning_rate": learning_rate, "max_norm": max_norm,
+            "optimizer": optimizer}
+    first = _seed_batches(seeds, train_words, m, 0, mode, k)
+    with progress_of(progress, epochs * len(first)) as shown:
+        for epoch in range(epochs):
+            batches = first if epoch == 0 else _seed_batches(seeds, train_words, m, epoch, mode, k)
+            state = np.zeros((len(seeds), n_a, m))
+            for part in np.array_split(np.arange(len(batches)), evaluations_per_epoch):
+                loss, state, parameters, memory = _train_batches(
+                    [batches[index] for index in part], state, parameters, memory, step, shown)
+                train_losses.append(loss)
                 with np.errstate(over="ignore", invalid="ignore"):
-                    loss, state, parameters, memory = many_step(
-                        x, y, state, parameters, memory, learning_rate, max_norm, optimizer)
-                losses.append(loss)
-            train_losses.append(np.mean(losses, axis=0))
-            with np.errstate(over="ignore", invalid="ignore"):
-                held_out.append(many_held_out(parameters, held_out_words))
+                    held_out.append(many_held_out(parameters, held_out_words))
     return {"held_out": np.array(held_out), "train": np.array(train_losses),
             "parameters": parameters}
+
+
+def _train_batches(batches, state, parameters, memory, step, shown):
+    """many_step on each batch in turn (from the zero state each time if step["reset"]);
+    returns the mean loss per seed (S,), the last state, the parameters and the memory."""
+    losses = []
+    for x, y in batches:
+        if step["reset"]:
+            state = np.zeros_like(state)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, state, parameters, memory = many_step(
+                x, y, state, parameters, memory, step["learning_rate"], step["max_norm"],
+                step["optimizer"])
+        losses.append(loss)
+        shown.advance()
+    return np.mean(losses, axis=0), state, parameters, memory
 
 
 def _seed_batches(seeds, words, m, epoch, mode, k):
@@ -517,6 +533,46 @@ def _stacked_name_batches(seeds, words, m, epoch):
 def seed_parameters(history, index):
     """The parameters of the index-th seed of train_seeds' stacked result."""
     return unstacked(history["parameters"], index)
+
+
+# Lesson 08 saves its trained model here, in the notebook's folder, so that its explorer can run
+# again after a restart or on a reopened notebook without training for a minute.
+MODEL_FILE = "lesson08_model.npz"
+QUICK_EPOCHS = 5  # a model trained when none was saved: about 1 s here, held-out loss 2.08
+
+
+def save_model(parameters, words, path=MODEL_FILE):
+    """Save an RNN's parameters (Wax, Waa, Wya, ba, by) and the words it learned from, as
+    arrays in an .npz file (no pickle: loading it runs no code)."""
+    np.savez(path, words=np.array(words, dtype=str), **parameters)
+
+
+def load_model(path=MODEL_FILE):
+    """The parameters and words that save_model wrote: (dict of arrays, list of str)."""
+    with np.load(path, allow_pickle=False) as saved:
+        words = [str(word) for word in saved["words"]]
+        parameters = {name: saved[name] for name in saved.files if name != "words"}
+    return parameters, words
+
+
+def saved_or_quick_model(path=MODEL_FILE, seed=0):
+    """The model saved at ``path`` with its words; when there is none, one trained here on the
+    course's names in a few seconds (seed 0, QUICK_EPOCHS epochs), said in one line.
+
+    Returns:
+    parameters -- dict Wax, Waa, Wya, ba, by of the RNN
+    words -- the words it learned from (the training names and the held-out ones)
+    """
+    if Path(path).exists():
+        return load_model(path)
+    words = load_words()
+    train_words, held_out_words = split_words(words)
+    history = train_seeds((seed,), train_words, held_out_words, n_a=64, epochs=QUICK_EPOCHS,
+                          progress=f"no {path} saved yet: training a small model")
+    print(f"No model was saved in {path} (the Training section saves one): this is seed "
+          f"{seed} trained for {QUICK_EPOCHS} epochs here, held-out loss "
+          f"{history['held_out'][-1, 0]:.2f} nats per character.")
+    return seed_parameters(history, 0), words
 
 
 def name_shares(names, train_words, all_words):

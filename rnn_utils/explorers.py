@@ -22,7 +22,7 @@ import numpy as np
 from IPython.display import display
 from matplotlib.patches import Circle, Rectangle
 
-from rnn_utils.viz import scaled_rnn_problem
+from rnn_utils.viz import scaled_rnn_problem, show_explorer, stale_note
 
 # Each activation with its derivative, both elementwise on u of any shape.
 ACTIVATIONS = {
@@ -174,6 +174,7 @@ def plot_gradient_norms(scales, T, activation="tanh", ax=None, **sizes):
 
 class ExplorerBox(widgets.VBox):
     """An ipywidgets VBox of controls above an output area; moving a control redraws the figure.
+    Between them, a note that appears only when the explorer is stale (viz.stale_note).
 
     Arguments:
     controls -- dict: attribute name -> control widget (a slider or dropdown), shown in this
@@ -187,12 +188,16 @@ class ExplorerBox(widgets.VBox):
 
     def __init__(self, controls, draw):
         output = widgets.Output()
-        super().__init__(children=(*controls.values(), output))
+        self.stale_note = stale_note()
+        super().__init__(children=(*controls.values(), self.stale_note, output))
         self.output, self.state, self._draw = output, {}, draw
         for name, control in controls.items():
             setattr(self, name, control)
             control.observe(self.redraw, names="value")
         self.redraw()
+
+    def _ipython_display_(self, **kwargs):
+        show_explorer(self)
 
     def redraw(self, change=None):
         """Draw the figure again from the current control values and show it in the output."""

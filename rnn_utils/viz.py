@@ -154,11 +154,49 @@ def plot_saturation(waa_scales, T=100, threshold=SATURATION_THRESHOLD, forward=N
     return figure
 
 
+# What an explorer shows once the kernel that made it is gone. ipywidgets (7 and 8) marks the
+# view of every widget whose kernel connection closed (a restart, a dead kernel) with the CSS
+# class "jupyter-widgets-disconnected"; this note is hidden until its own view carries it.
+STALE_MESSAGE = ("This explorer is stale: the kernel that made it was restarted or stopped, so "
+                 "moving its controls changes nothing. Run this cell again.")
+STALE_NOTE = f"""<style>
+.rnn-stale-note {{ display: none !important; }}
+.rnn-stale-note.jupyter-widgets-disconnected {{ display: block !important; }}
+</style>
+<div style="color: #b22222; font-weight: bold; padding: 4px 0;">{STALE_MESSAGE}</div>"""
+# Where the widget cannot be drawn at all (a reopened notebook: "model not found"; a viewer
+# without widgets) the frontend may show the text instead.
+REOPENED_TEXT = ("An explorer: it lives in the kernel that ran this cell. After a restart or "
+                 "on a reopened notebook, run this cell again.")
+
+
+def explorer_bundle(widget):
+    """The display data of an explorer's widget: the widget view, and REOPENED_TEXT for where
+    it cannot be drawn. Made here, as ipywidgets 7 and 8 both make it (view format 2.0), so
+    that the text is ours on both."""
+    return {"text/plain": REOPENED_TEXT,
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": widget.model_id}}
+
+
+def show_explorer(widget):
+    """Display an explorer's widget with explorer_bundle (IPython's display protocol)."""
+    display(explorer_bundle(widget), raw=True)
+
+
+def stale_note():
+    """An HTML widget that shows STALE_MESSAGE only while its kernel connection is closed."""
+    note = widgets.HTML(STALE_NOTE)
+    note.add_class("rnn-stale-note")
+    return note
+
+
 @dataclass
 class Explorer:
     """What trajectory_explorer builds: the widget, its two controls, and what it last drew.
 
-    widget -- the ipywidgets.VBox to display (scale slider, T slider, output area)
+    widget -- the ipywidgets.VBox to display (scale slider, T slider, a note shown only when
+              the explorer is stale, output area)
     scale -- FloatSlider, the factor multiplying Waa
     steps -- IntSlider, the number of time steps T
     state -- dict: "a" the last states computed, shape (n_a, m, T); "fraction" the fraction of
@@ -171,7 +209,7 @@ class Explorer:
     state: dict = field(default_factory=dict)
 
     def _ipython_display_(self):
-        display(self.widget)
+        show_explorer(self.widget)
 
 
 def trajectory_explorer(forward=None, n_units=4, scale=1.0, T=40, **sizes):
@@ -191,7 +229,7 @@ def trajectory_explorer(forward=None, n_units=4, scale=1.0, T=40, **sizes):
         widgets.FloatSlider(scale, min=0.0, max=5.0, step=0.1, description="Waa scale"),
         widgets.IntSlider(T, min=2, max=200, description="T"))
     output = widgets.Output()
-    explorer.widget.children = (explorer.scale, explorer.steps, output)
+    explorer.widget.children = (explorer.scale, explorer.steps, stale_note(), output)
 
     def redraw(change=None):
         a = scaled_rnn_states(explorer.scale.value, explorer.steps.value, forward, **sizes)

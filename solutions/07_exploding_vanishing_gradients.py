@@ -897,13 +897,17 @@ plt.show()
 # The two cells below are the longest of the notebook.
 
 # %%
+from rnn_utils import progress
+
 SWEEP_SEEDS = {"rnn": tuple(range(20)), "lstm": (0, 1, 2, 3, 4)}
 sweep = {}
 
 
 def run_sweep(model, functions):
-    """Train ``model`` on every length of training.LENGTHS, one run per seed of SWEEP_SEEDS."""
-    for T in training.LENGTHS:
+    """Train ``model`` on every length of training.LENGTHS, one run per seed of SWEEP_SEEDS;
+    the progress (with the time left) shows under the cell while it runs."""
+    label = f"training the {model.upper()}, {len(SWEEP_SEEDS[model])} seeds per length"
+    for T in progress.each(training.LENGTHS, label):
         x_task, y_task = data.first_symbol_task(m=4, T=T, seed=0)
         sweep[model, T] = training.train_seeds(model, x_task, y_task, functions=functions,
                                                seeds=SWEEP_SEEDS[model],

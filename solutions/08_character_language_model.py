@@ -550,7 +550,8 @@ check_loss_per_character(loss_per_character)
 # %%
 EPOCHS = 16
 history = charlm.train_seeds(SEEDS, train_words, held_out_words, n_a=64, epochs=EPOCHS,
-                             learning_rate=0.1, max_norm=1.0, m=32)
+                             learning_rate=0.1, max_norm=1.0, m=32,
+                             progress=f"training {len(SEEDS)} seeds, {EPOCHS} epochs")
 held_out_curves = history["held_out"]  # (EPOCHS, 5): after each epoch, for each seed
 final = held_out_curves[-1]
 claim(np.all(final < 2.1), final)  # 20 other seeds: 2.016 to 2.056
@@ -592,6 +593,8 @@ print("perplexity of the best model:", np.round(np.exp(final.min()), 2))
 
 # %%
 model = charlm.seed_parameters(history, 0)  # seed 0's trained parameters, a dict
+# Kept in a file of this folder: the explorer of Going further loads it after a restart.
+charlm.save_model(model, words)
 x_held, y_held = charlm.encode_words(held_out_words)  # (27, 521, 12), padded
 held_loss, held_perplexity = loss_per_character(x_held, y_held, model)
 print("your loss_per_character equals the fast path's:",
@@ -634,11 +637,20 @@ print(f"perplexity = exp(loss): {bool(np.isclose(held_perplexity, np.exp(held_lo
 # Move the temperature and change the seed: twelve names sampled live by your `sample` from
 # seed 0's model (a star marks a name of the list), beside the distribution of the first
 # letter at that temperature. Where do the names stop looking like names?
+#
+# After a restart or on a reopened notebook, run your `sample` cell and then this one: it
+# imports what both use and loads the model the Training section saved (`charlm.MODEL_FILE`),
+# no training again.
 
 # %% tags=["nbval-ignore-output"]
-from rnn_utils import charlm, explorers
+# np and softmax again: your `sample` uses them, and after a restart they are gone.
+import numpy as np
 
-explorers.sampling_explorer(model, sample, words, charlm.VOCABULARY, temperature=1.0, seed=0)
+from rnn_utils import charlm, explorers, softmax  # noqa: F811
+
+explorer_model, known_words = charlm.saved_or_quick_model()  # saved by the Training section
+explorers.sampling_explorer(explorer_model, sample, known_words, charlm.VOCABULARY,
+                            temperature=1.0, seed=0)
 
 # %% [markdown]
 # ### Your functions, and the fast path
@@ -738,10 +750,12 @@ for label, column in (("new (mean)", 0), ("real (mean)", 1)):
 # above after their second epoch (the same batches).
 
 # %%
+from rnn_utils import progress
+
 LSTM_EPOCHS = 2
 lstm_runs = [charlm.train_lstm_names(train_words, held_out_words, n_a=29, epochs=LSTM_EPOCHS,
                                      learning_rate=0.1, max_norm=1.0, m=32, seed=seed)
-              for seed in SEEDS]
+             for seed in progress.each(SEEDS, f"training {len(SEEDS)} LSTMs")]
 lstm_loss = np.array([run["held_out"][-1] for run in lstm_runs])  # (5,)
 rnn_loss = held_out_curves[LSTM_EPOCHS - 1]  # (5,): the RNN after the same two epochs
 print(f"parameters: LSTM {lstm_runs[0]['parameter_count']}, "

@@ -651,6 +651,8 @@ plt.show()
 # the counts it asserts. It is the longest cell of the notebook (about 15 seconds).
 
 # %%
+from rnn_utils import progress
+
 x_task, y_task = data.first_symbol_task(m=4, T=training.EQUAL_BUDGET_T, seed=0)  # (5, 4, 40)
 TRAIN_SEEDS = (0, 1, 2, 3, 4)
 contenders = {  # label -> (model, functions, starting point)
@@ -663,7 +665,8 @@ contenders = {  # label -> (model, functions, starting point)
 trained = {label: training.train_seeds(model, x_task, y_task, functions=functions,
                                        seeds=TRAIN_SEEDS, init=init,
                                        **training.EQUAL_BUDGET[model])
-           for label, (model, functions, init) in contenders.items()}
+           for label, (model, functions, init) in progress.each(
+               contenders.items(), f"training {len(contenders)} models, {len(TRAIN_SEEDS)} seeds each")}
 learned = {label: sum(training.solved_from(history) is not None for history in histories)
            for label, histories in trained.items()}
 # The claims, with margin. Measured with benchmarks/gru_training.py on three CPUs (this one,

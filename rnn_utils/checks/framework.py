@@ -155,6 +155,10 @@ class Exercise:
                   it) in the derivation's order, intermediate quantities such as dc included;
                   a wrong output then also says which outputs are wrong together and, from
                   that, the quantities where the error starts (see error_sources)
+    carried_back -- for a backward pass through time: output name -> what one step passes
+                    back to the step before it, for an output whose last axis is time (dx);
+                    a wrong one then also names the first wrong step going backwards
+                    (see first_wrong_step_lines)
     """
 
     name: str
@@ -172,6 +176,7 @@ class Exercise:
     further_diagnoses: dict = field(default_factory=dict)
     output_order: tuple = ()
     derivation: tuple = ()
+    carried_back: dict = field(default_factory=dict)
 
 
 def diagnoses(exercise):
@@ -514,6 +519,7 @@ def wrong_output(exercise, case, name, expected, outputs, difference, received=N
         details.append(f"Expected layout: {name} = ({', '.join(exercise.layouts[name])})")
     details += gradient_check_lines(exercise, case, name, outputs[name])
     details += wrong_together_lines(exercise, case, outputs)
+    details += first_wrong_step_lines(exercise, case, outputs)
     problem, kind = problem_and_kind(name, expected, outputs[name], difference)
     return CheckFailure(exercise.name, problem, details + likely(mistake), kind=kind,
                         case=case.label, output=name, diagnosis=mistake and mistake.key)
@@ -573,6 +579,37 @@ def wrong_together_lines(exercise, case, outputs):
         meanings = "; ".join(f"{name} is {meaning}" for name, meaning in sources)
         lines.append(f"The error starts at {names}: exactly the gradients computed from "
                      f"{'it' if len(sources) == 1 else 'them'} are wrong ({meanings}).")
+    return lines
+
+
+def first_wrong_step_lines(exercise, case, outputs):
+    """For each wrong output of ``exercise.carried_back`` (last axis: time, T_x > 1): the first
+    step where it is wrong going backwards, as BPTT computes the steps (0 or 1 line each).
+
+    BPTT computes step T_x-1 first, then each step from what the step after it passed back: a
+    step right after wrong ones can be luck, but the first wrong one from the end says where
+    the error starts, in the step itself (the last one) or in what is carried back."""
+    lines = []
+    for name, carried in exercise.carried_back.items():
+        wrong = outputs.get(name)
+        if not isinstance(wrong, np.ndarray) or wrong.dtype != np.float64 or wrong.ndim < 2:
+            continue  # a wrong shape or a rounded dtype is reported on its own
+        expected = outputs_by_name(exercise, call_quietly(reference_of(exercise),
+                                                          case.arguments))[name]
+        T_x = expected.shape[-1]
+        if wrong.shape != expected.shape or T_x < 2:
+            continue
+        step = next((t for t in reversed(range(T_x))
+                     if first_difference(expected[..., t], wrong[..., t], name)), None)
+        if step == T_x - 1:
+            lines.append(f"Going backwards as BPTT does, {name}[:, :, {step}] (the last step, "
+                         "computed first) is already wrong: the error is in that step itself, "
+                         "before anything is carried back.")
+        elif step is not None:
+            right = f"{T_x - 1}" + (f" down to {step + 1}" if step + 1 < T_x - 1 else "")
+            lines.append(f"Going backwards as BPTT does, {name}[:, :, t] is right for t = "
+                         f"{right} and first wrong at t = {step}: the error starts in what "
+                         f"step {step + 1} passes back to step {step} ({carried}).")
     return lines
 
 

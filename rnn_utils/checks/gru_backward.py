@@ -255,7 +255,8 @@ GRU_CELL_BACKWARD = Exercise("gru_cell_backward", gru_cell_backward_cases,
                              gradient_check=gru_cell_gradient_estimate,
                              derivation=CELL_BACKWARD_DERIVATION)
 GRU_BACKWARD = Exercise("gru_backward", gru_backward_cases, mistakes=BPTT_MISTAKES,
-                        aspects=BACKWARD_ASPECTS, gradient_check=gru_gradient_estimate)
+                        aspects=BACKWARD_ASPECTS, gradient_check=gru_gradient_estimate,
+                        carried_back={"dx": "its da_prev, added to da[:, :, t]"})
 
 
 def check_gru_cell_backward(gru_cell_backward):

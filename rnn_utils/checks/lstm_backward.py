@@ -319,7 +319,9 @@ LSTM_CELL_BACKWARD = Exercise("lstm_cell_backward", lstm_cell_backward_cases,
                               output_order=CELL_BACKWARD_OUTPUTS,
                               derivation=CELL_BACKWARD_DERIVATION)
 LSTM_BACKWARD = Exercise("lstm_backward", lstm_backward_cases, mistakes=BPTT_MISTAKES,
-                         aspects=BACKWARD_ASPECTS, gradient_check=lstm_gradient_estimate)
+                         aspects=BACKWARD_ASPECTS, gradient_check=lstm_gradient_estimate,
+                         carried_back={"dx": "its da_prev, added to da[:, :, t], and its "
+                                             "dc_prev, the cell's dc_next"})
 
 
 def check_lstm_cell_backward(lstm_cell_backward):

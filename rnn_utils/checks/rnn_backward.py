@@ -303,8 +303,12 @@ RNN_CELL_BACKWARD = Exercise("rnn_cell_backward", rnn_cell_backward_cases,
                              mistakes=CELL_BACKWARD_MISTAKES, aspects=BACKWARD_ASPECTS,
                              gradient_check=rnn_cell_gradient_estimate,
                              derivation=CELL_BACKWARD_DERIVATION)
+# What step t+1 of BPTT passes back to step t (first_wrong_step_lines).
+CARRIED_DA = "its da_prev, added to da[:, :, t]"
+
 RNN_BACKWARD = Exercise("rnn_backward", rnn_backward_cases, mistakes=BPTT_MISTAKES,
-                        aspects=BACKWARD_ASPECTS, gradient_check=rnn_gradient_estimate)
+                        aspects=BACKWARD_ASPECTS, gradient_check=rnn_gradient_estimate,
+                        carried_back={"dx": CARRIED_DA})
 
 
 def check_rnn_cell_backward(rnn_cell_backward):

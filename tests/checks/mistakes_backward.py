@@ -455,6 +455,24 @@ def backward_step_gradient_forgotten(da, caches):
     return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
+def backward_carry_reset_every_3_steps(da, caches):
+    """Truncated by mistake: the carried gradient is set back to zero every third step, so
+    steps T_x-1 to T_x-3 are right and the error starts at step T_x-4."""
+    caches, x = caches
+    dx, dWax, dWaa, dba, da_prevt = _zeros_like_gradients(da, x)
+    T_x = x.shape[2]
+    for t in reversed(range(T_x)):
+        if (T_x - 1 - t) % 3 == 0:
+            da_prevt = np.zeros_like(da_prevt)
+        gradients = rnn_cell_backward(da[:, :, t] + da_prevt, caches[t])
+        dx[:, :, t] = gradients["dxt"]
+        da_prevt = gradients["da_prev"]
+        dWax += gradients["dWax"]
+        dWaa += gradients["dWaa"]
+        dba += gradients["dba"]
+    return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
 def backward_carry_never_updated(da, caches):
     caches, x = caches
     dx, dWax, dWaa, dba, da_prevt = _zeros_like_gradients(da, x)

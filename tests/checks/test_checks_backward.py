@@ -380,3 +380,26 @@ def test_a_wrong_cell_gradient_says_what_is_wrong_together(student, line):
 def test_a_rounded_dtype_names_no_start_in_the_derivation():
     lines = failure_of(check_rnn_cell_backward, wrong.cell_float32).lines
     assert not any(line.startswith(("Wrong together", "The error starts")) for line in lines)
+
+
+@pytest.mark.parametrize(("student", "line"), [
+    (wrong.backward_carry_only, "Going backwards as BPTT does, dx[:, :, 5] (the last step, "
+     "computed first) is already wrong: the error is in that step itself"),
+    (wrong.backward_step_gradient_forgotten, "Going backwards as BPTT does, dx[:, :, t] is "
+     "right for t = 5 and first wrong at t = 4: the error starts in what step 5 passes back "
+     "to step 4 (its da_prev, added to da[:, :, t])."),
+    (wrong.backward_carry_reset_every_3_steps, "Going backwards as BPTT does, dx[:, :, t] is "
+     "right for t = 5 down to 3 and first wrong at t = 2: the error starts in what step 3 "
+     "passes back to step 2"),
+])
+def test_a_wrong_bptt_names_the_first_wrong_step_going_backwards(student, line):
+    lines = failure_of(check_rnn_backward, student).lines
+    assert "Case 1 of 6: n_x=3, n_a=5, n_y=2, m=4, T_x=6" in lines
+    assert [shown for shown in lines if shown.startswith("Going backwards")] == [
+        next(shown for shown in lines if shown.startswith(line))]
+
+
+def test_a_right_dx_names_no_step():
+    """backward_da0_zero's dx is right at every step: only da0 is wrong."""
+    lines = failure_of(check_rnn_backward, wrong.backward_da0_zero).lines
+    assert not any(line.startswith("Going backwards") for line in lines), lines

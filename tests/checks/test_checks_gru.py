@@ -276,3 +276,15 @@ def test_the_wrong_helper_would_have_failed_without_isolation(check, source, nam
 def test_a_wrong_cell_gradient_names_where_the_error_starts(student, start):
     lines = failure_of(check_gru_cell_backward, student).lines
     assert any(line.startswith(f"The error starts at {start}: ") for line in lines), lines
+
+
+@pytest.mark.parametrize(("student", "line"), [
+    (wrong.backward_not_carried, "Going backwards as BPTT does, dx[:, :, t] is right for t = 5 "
+     "and first wrong at t = 4: the error starts in what step 5 passes back to step 4 (its "
+     "da_prev, added to da[:, :, t])."),
+    (wrong.backward_forwards_in_time, "Going backwards as BPTT does, dx[:, :, 5] (the last "
+     "step, computed first) is already wrong: the error is in that step itself, before "
+     "anything is carried back."),
+])
+def test_a_wrong_gru_bptt_names_the_first_wrong_step_going_backwards(student, line):
+    assert line in failure_of(check_gru_backward, student).lines

@@ -322,3 +322,12 @@ def test_the_wrong_helper_would_have_failed_without_isolation(check, source, nam
     right = getattr(reference, name)(*case.arguments.values())
     first = (lambda result: result["dx"]) if isinstance(right, dict) else (lambda result: result[0])
     assert not np.allclose(first(mine), first(right))
+
+
+@pytest.mark.parametrize("student", [wrong.backward_dc_not_carried,
+                                     wrong.backward_da_not_carried])
+def test_a_bptt_that_carries_too_little_names_the_step_where_dx_goes_wrong(student):
+    lines = failure_of(check_lstm_backward, student).lines
+    assert "Going backwards as BPTT does, dx[:, :, t] is right for t = 5 and first wrong at " \
+           "t = 4: the error starts in what step 5 passes back to step 4 (its da_prev, added " \
+           "to da[:, :, t], and its dc_prev, the cell's dc_next)." in lines

@@ -20,6 +20,7 @@ from rnn_utils import (  # noqa: E402
     initialize_lstm_parameters,
     initialize_rnn_parameters,
     numerical_gradient,
+    viz,
 )
 from rnn_utils.reference import (  # noqa: E402
     lstm_cell_backward,
@@ -258,7 +259,18 @@ def test_clipping_explorer_initial_state():
     assert explorer.state["angle"] > 0
     (circle,) = [p for p in explorer.state["figure"].axes[0].patches if isinstance(p, Circle)]
     assert circle.get_radius() == explorer.threshold.value
-    assert explorer.children[3].__class__.__name__ == "Output"
+    assert explorer.children[-1].__class__.__name__ == "Output"
+    assert "rnn-stale-note" in explorer.children[-2]._dom_classes  # viz.stale_note
+
+
+def test_an_explorer_displays_with_the_text_for_where_it_cannot_be_drawn(monkeypatch):
+    explorer = explorers.clipping_explorer()
+    shown = []
+    monkeypatch.setattr(viz, "display", lambda data, raw: shown.append(data))
+    explorer._ipython_display_()
+    (bundle,) = shown
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.model_id
+    assert bundle["text/plain"] == viz.REOPENED_TEXT
 
 
 def test_clipping_explorer_keeps_its_axes_while_the_sliders_move():

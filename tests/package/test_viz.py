@@ -169,7 +169,25 @@ def test_explorer_redraws_when_T_moves():
     np.testing.assert_array_equal(lines[0].get_xdata(), np.arange(1, 8))
 
 
-def test_explorer_displays_as_its_widget():
+def test_explorer_displays_as_its_widget(monkeypatch):
     explorer = viz.trajectory_explorer(**SIZES)
-    assert hasattr(explorer, "_ipython_display_")
-    assert explorer.widget.children[2].__class__.__name__ == "Output"
+    shown = []
+    monkeypatch.setattr(viz, "display", lambda data, raw: shown.append(data))
+    explorer._ipython_display_()
+    (bundle,) = shown
+    widget = bundle["application/vnd.jupyter.widget-view+json"]
+    assert widget == {"version_major": 2, "version_minor": 0,
+                      "model_id": explorer.widget.model_id}
+    assert bundle["text/plain"] == viz.REOPENED_TEXT  # where the widget cannot be drawn
+    assert explorer.widget.children[-1].__class__.__name__ == "Output"
+
+
+def test_explorer_holds_a_note_shown_only_once_it_is_stale():
+    """ipywidgets marks a view whose kernel connection closed with the class
+    jupyter-widgets-disconnected; the note's CSS shows it then and hides it otherwise (the
+    browser test tests/package/test_student_in_lab.py sees it appear after a restart)."""
+    (note,) = [child for child in viz.trajectory_explorer(**SIZES).widget.children
+               if "rnn-stale-note" in child._dom_classes]
+    assert ".rnn-stale-note { display: none !important; }" in note.value
+    assert ".rnn-stale-note.jupyter-widgets-disconnected { display: block" in note.value
+    assert "stale" in note.value and "Run this cell again" in note.value
