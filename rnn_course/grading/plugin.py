@@ -98,6 +98,7 @@ def _start_kernels_in_sandboxes(settings_file):
         serial = next(serials)
         limits = sandbox.own_user(base_limits, serial)  # as root: a uid of its own
         group = cgroups.make(f"{os.getpid()}-{serial}", limits.memory, limits.processes)
+        watch = None if group else cgroups.watch_memory(limits.user, limits.memory)
         socket_dir = Path(kwargs.get("cwd") or ".") / "kernel"
         socket_dir.mkdir(mode=0o700, exist_ok=True)
         server_socket = socket_dir / "cases"
@@ -116,7 +117,7 @@ def _start_kernels_in_sandboxes(settings_file):
             "PYTHONPATH": settings["course_dir"], "RNN_GRADE_SOCKET": str(server_socket),
             **_home_of(limits.user, socket_dir.parent)}
         km.start_kernel(**kwargs)
-        _end_leftovers_at_shutdown(km, limits.user, group)
+        _end_leftovers_at_shutdown(km, limits.user, group, watch)
         kc = km.client()
         kc.start_channels()
         try:
@@ -131,7 +132,7 @@ def _start_kernels_in_sandboxes(settings_file):
     nbval.kernel.start_new_kernel = start_new_kernel
 
 
-def _end_leftovers_at_shutdown(km, user, group):
+def _end_leftovers_at_shutdown(km, user, group, watch=None):
     """nbval's shutdown of a grading kernel, at once: the kernel's process group is killed and
     waited for (jupyter_client would first interrupt it, then poll its end every 0.1 s: a
     grading kernel has nothing to save), its files are removed, and whatever its user or its
@@ -147,6 +148,8 @@ def _end_leftovers_at_shutdown(km, user, group):
                 process.wait()
             km.cleanup_resources()
         finally:
+            if watch is not None:
+                watch.stop()
             sandbox.end_processes_of(user)
             if group is not None:
                 group.end()

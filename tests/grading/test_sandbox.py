@@ -410,3 +410,24 @@ def test_memory_is_bounded_per_notebook_not_per_process(tmp_path):
             assert expected in output or (groups and "held by all three" not in output), output
     finally:
         group.end()
+
+
+@ROOT_ONLY
+def test_without_control_groups_a_watch_bounds_the_notebooks_memory(tmp_path):
+    """No control group (Docker's read-only cgroup file system): the kernel's own user's
+    resident memory is watched, and the three holders of the test above, 600 MB together under
+    a 300 MB notebook, do not all hold. The control: without the watch they do."""
+    from rnn_course.grading import cgroups
+    from rnn_course.grading.sandbox import Limits, own_user
+
+    limits = own_user(Limits(memory=300 * 2**20), 0)
+    for watched in (True, False):
+        kernel = _in_sandbox(limits, tmp_path, FORK_THREE_HOLDERS)
+        watch = cgroups.watch_memory(limits.user, limits.memory) if watched else None
+        try:
+            output = kernel.communicate(timeout=120)[0]
+        finally:
+            if watch is not None:
+                watch.stop()
+        assert ("held by all three" in output) is not watched, output
+        assert watch is None or watch.exceeded
