@@ -84,6 +84,7 @@ def grade_once(lesson, sandbox):
 
     from rnn_course.grading import batch, judge, run
     from rnn_course.grading import course as course_module
+    from rnn_course.grading.compose import GRADE_METADATA
 
     clock, events = Clock(), []
     parse = run.parse_event
@@ -110,7 +111,7 @@ def grade_once(lesson, sandbox):
 
         def run_and_time(jobs, settings):
             cells_of_checks = {cell.get("id") for job in jobs for cell in job.notebook.cells
-                               if "hand_in" in cell.get("source", "")}
+                               if GRADE_METADATA in cell.get("metadata", {})}
             start, start_cpu = time.perf_counter(), cpu(resource.RUSAGE_CHILDREN)
             result = run_batch(jobs, settings)
             ended = time.perf_counter()

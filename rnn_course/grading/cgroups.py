@@ -171,25 +171,14 @@ class MemoryWatch:
         self.stopped.set()
 
     def _watch(self):
+        from rnn_course.grading.sandbox import processes_owned
+
         while not self.stopped.wait(self.interval):
-            pids = pids_of_user(self.user)
+            pids = processes_owned(lambda owner: owner == self.user)
             if sum(map(resident_bytes, pids)) > self.memory:
                 self.exceeded = True
                 for pid in pids:
                     _kill(pid)
-
-
-def pids_of_user(user: int) -> list[int]:
-    """The processes whose real uid is ``user``."""
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                if os.stat(f"/proc/{name}").st_uid == user:
-                    found.append(int(name))
-            except OSError:
-                continue
-    return found
 
 
 def resident_bytes(pid: int) -> int:

@@ -139,12 +139,13 @@ def _end_leftovers_at_shutdown(km, user, group, watch=None):
     control group still runs goes too (without a sandbox, a process in a session of its own
     would outlive its kernel's process group); the group is removed."""
     from rnn_course.grading import sandbox
+    from rnn_course.grading.run import kill_group
 
     def shutdown_at_once(*args, **kwargs):
         try:
             process = getattr(km.provisioner, "process", None)
             if process is not None and process.poll() is None:
-                _killpg(process.pid)
+                kill_group(process.pid)
                 process.wait()
             km.cleanup_resources()
         finally:
@@ -155,16 +156,6 @@ def _end_leftovers_at_shutdown(km, user, group, watch=None):
                 group.end()
 
     km.shutdown_kernel = shutdown_at_once
-
-
-def _killpg(pid):
-    """SIGKILL to the process group of ``pid`` (a kernel is started in a session of its own)."""
-    import signal
-
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 def wait_until_ready(kc: "BlockingKernelClient", timeout: float) -> None:

@@ -327,8 +327,8 @@ def _kill(process, events):
     pids = [event.get("pid") for event in events if event["event"] == "kernel"]
     for pid in pids[-1:]:
         if isinstance(pid, int) and pid > 1 and _parent_of(pid) == process.pid:
-            _killpg(pid)
-    _killpg(process.pid)
+            kill_group(pid)
+    kill_group(process.pid)
 
 
 def _parent_of(pid):
@@ -341,7 +341,8 @@ def _parent_of(pid):
         return None
 
 
-def _killpg(pid):
+def kill_group(pid: int) -> None:
+    """SIGKILL to the process group of ``pid`` (a session leader: a kernel, a batch's pytest)."""
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

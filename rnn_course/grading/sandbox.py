@@ -29,6 +29,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from rnn_course.errors import RnnCourseError
 from rnn_course.options import ENGINE_CHOICES  # noqa: F401 -- declared once, with the options
@@ -52,15 +53,26 @@ class EngineError(RnnCourseError):
     """The sandbox engine asked for does not work here; the message says why."""
 
 
+def processes_owned(owned: "Callable[[int], bool]") -> list[int]:
+    """The pids of the processes whose owner's uid ``owned(uid)`` accepts (a scan of /proc)."""
+    found = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if owned(os.stat(f"/proc/{name}").st_uid):
+                found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
 def tasks_of_user(uid: "int | None" = None) -> int:
     """How many processes and threads the user ``uid`` (default: this one) runs now: what
     RLIMIT_NPROC counts, machine-wide."""
     uid = os.getuid() if uid is None else uid
     count = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in processes_owned(lambda owner: owner == uid):
         try:
-            if os.stat(f"/proc/{pid}").st_uid == uid:
-                count += len(os.listdir(f"/proc/{pid}/task"))
+            count += len(os.listdir(f"/proc/{pid}/task"))
         except OSError:
             continue
     return count

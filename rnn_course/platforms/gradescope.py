@@ -44,7 +44,13 @@ from rnn_course.grading.batch import Graded, GradeError, Student, lesson_of
 from rnn_course.grading.course import load_course
 from rnn_course.grading.files import entry_kind, list_folder
 from rnn_course.grading.report import number, write_text_atomic
-from rnn_course.grading.sandbox import KERNEL_USERS, Engine, EngineError, probe
+from rnn_course.grading.sandbox import (
+    KERNEL_USERS,
+    Engine,
+    EngineError,
+    probe,
+    processes_owned,
+)
 from rnn_course.grading.single import grade_single
 from rnn_course.options import GradingOptions
 
@@ -183,11 +189,10 @@ def stop_leftovers(user: "int | None" = None) -> None:
     submission outlives its grading."""
     if os.geteuid() != 0:
         return
-    for pid in filter(str.isdigit, list_folder("/proc")):
+    for pid in processes_owned(lambda owner: owner == user or
+                               (user is None and owner >= KERNEL_USERS)):
         try:
-            owner = os.stat(f"/proc/{pid}").st_uid
-            if owner == user or (user is None and owner >= KERNEL_USERS):
-                os.kill(int(pid), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             continue
 
